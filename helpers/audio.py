@@ -1,0 +1,263 @@
+"""Loading, validating and playing audio (introduced in ``02_audio_representations``).
+
+Every helper that takes audio calls :func:`validate_audio` first, so that bad
+input (integers, NaN, empty or stereo signals) fails early with a message that
+says what was expected, instead of deep inside librosa or PyTorch.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .config import SR
+from .errors import AudioFileError, ParameterError
+
+__all__ = [
+    "AUDIO_EXTENSIONS",
+    "validate_audio",
+    "validate_sr",
+    "load_audio",
+    "write_audio",
+    "to_mono",
+    "play",
+]
+
+#: File extensions that :func:`load_audio` reads.
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".opus")
+
+
+def validate_sr(sr, name: str = "sr") -> int:
+    """Check that a sample rate is a positive number of Hz and return it as int.
+
+    Raises
+    ------
+    ParameterError
+        If ``sr`` is not a positive finite number.
+    """
+    if isinstance(sr, bool) or not isinstance(sr, (int, float, np.integer, np.floating)):
+        raise ParameterError(
+            f"{name} must be a positive number of Hz, got {sr!r} "
+            f"of type {type(sr).__name__}"
+        )
+    if not np.isfinite(sr) or sr <= 0:
+        raise ParameterError(f"{name} must be a positive number of Hz, got {sr!r}")
+    if float(sr) != int(sr):
+        raise ParameterError(f"{name} must be a whole number of Hz, got {sr!r}")
+    return int(sr)
+
+
+def validate_audio(
+    y,
+    *,
+    mono: bool = True,
+    min_samples: int = 1,
+    name: str = "y",
+) -> np.ndarray:
+    """Check that ``y`` is a usable audio signal and return it unchanged.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,) or (..., n)], floating point
+        The signal, with samples in the last axis.
+    mono : bool
+        Require a one-dimensional signal.
+    min_samples : int
+        The fewest samples accepted (e.g. ``n_fft`` for a spectrogram).
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    y : np.ndarray
+        The same array.
+
+    Raises
+    ------
+    ParameterError
+        If ``y`` is not a floating-point NumPy array, has the wrong number of
+        dimensions, is shorter than ``min_samples`` or holds NaN or infinity.
+    """
+    if not isinstance(y, np.ndarray):
+        kind = type(y).__name__
+        hint = " (call .cpu().numpy() on a tensor)" if kind == "Tensor" else ""
+        raise ParameterError(f"{name} must be a numpy.ndarray, got {kind}{hint}")
+    if not np.issubdtype(y.dtype, np.floating):
+        raise ParameterError(
+            f"{name} must hold floating-point samples in [-1, 1], got dtype "
+            f"{y.dtype}; convert integer PCM with y.astype(np.float32) / 32768"
+        )
+    if mono and y.ndim != 1:
+        hint = " (average the channels with helpers.audio.to_mono)" if y.ndim == 2 else ""
+        raise ParameterError(
+            f"{name} must be mono, shape (n_samples,), got shape {y.shape}{hint}"
+        )
+    if y.ndim == 0:
+        raise ParameterError(f"{name} must have at least one dimension, got a scalar")
+    if y.shape[-1] == 0:
+        raise ParameterError(f"{name} is empty: shape {y.shape}, expected samples")
+    if y.shape[-1] < min_samples:
+        raise ParameterError(
+            f"{name} is too short: {y.shape[-1]} samples, expected at least "
+            f"{min_samples}"
+        )
+    if not np.all(np.isfinite(y)):
+        bad = int(np.size(y) - np.count_nonzero(np.isfinite(y)))
+        raise ParameterError(f"{name} holds {bad} NaN or infinite samples")
+    return y
+
+
+def to_mono(y: np.ndarray) -> np.ndarray:
+    """Average the channels of ``y`` [shape=(channels, n)] into shape ``(n,)``."""
+    y = validate_audio(y, mono=False)
+    if y.ndim == 1:
+        return y
+    if y.ndim != 2:
+        raise ParameterError(f"y must have shape (channels, n), got shape {y.shape}")
+    return y.mean(axis=0)
+
+
+def load_audio(
+    path,
+    *,
+    sr: int | None = SR,
+    mono: bool = True,
+    offset: float = 0.0,
+    duration: float | None = None,
+) -> tuple[np.ndarray, int]:
+    """Load an audio file as float32 samples, resampled to ``sr``.
+
+    Reads WAV, FLAC, OGG, MP3 and AIFF through ``soundfile`` (libsndfile),
+    falling back to librosa's decoders for anything else.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    sr : int or None
+        Target sample rate in Hz; ``None`` keeps the file's rate.
+    mono : bool
+        Average the channels to one.
+    offset, duration : float
+        Start time and length in seconds (``duration=None``: to the end).
+
+    Returns
+    -------
+    y : np.ndarray [shape=(n,) or (channels, n)], float32
+    sr : int
+        The sample rate of ``y`` in Hz.
+
+    Raises
+    ------
+    AudioFileError
+        If the file is missing, unreadable or holds no samples.
+    ParameterError
+        If ``sr`` is not a positive number.
+    """
+    if sr is not None:
+        sr = validate_sr(sr)
+    if not isinstance(path, (str, os.PathLike)):
+        raise ParameterError(f"path must be a str or path, got {type(path).__name__}")
+    path = Path(path)
+    if not path.is_file():
+        raise AudioFileError(f"path {str(path)!r} does not exist or is not a file")
+    y, native_sr = _read(path, offset, duration)
+    if y.shape[-1] == 0:
+        raise AudioFileError(f"{str(path)!r} holds no audio samples")
+    if not np.all(np.isfinite(y)):
+        raise AudioFileError(f"{str(path)!r} decodes to NaN or infinite samples")
+    if mono and y.ndim == 2:
+        y = y.mean(axis=0)
+    if sr is not None and sr != native_sr:
+        import librosa
+
+        y = librosa.resample(y, orig_sr=native_sr, target_sr=sr, res_type="soxr_hq")
+        native_sr = sr
+    return np.ascontiguousarray(y, dtype=np.float32), int(native_sr)
+
+
+def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
+    """Decode ``path`` to float32 (channels, n) or (n,), and its native rate."""
+    import soundfile as sf
+
+    try:
+        with sf.SoundFile(path) as f:
+            native_sr = f.samplerate
+            start = int(round(offset * native_sr))
+            frames = -1 if duration is None else int(round(duration * native_sr))
+            f.seek(min(start, f.frames))
+            y = f.read(frames=frames, dtype="float32", always_2d=True).T
+        return (y[0] if y.shape[0] == 1 else y), native_sr
+    except (sf.LibsndfileError, RuntimeError, ValueError) as sf_error:
+        first_error = sf_error
+    try:  # formats libsndfile lacks (e.g. some MP3 or M4A builds)
+        import warnings
+
+        import librosa
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y, native_sr = librosa.load(
+                path, sr=None, mono=False, offset=offset, duration=duration
+            )
+        return y.astype(np.float32), int(native_sr)
+    except Exception as error:  # noqa: BLE001 - any decoder failure means corrupt
+        raise AudioFileError(
+            f"could not decode {str(path)!r} as audio ({first_error}); "
+            f"expected one of {', '.join(AUDIO_EXTENSIONS)}"
+        ) from error
+
+
+def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> Path:
+    """Write ``y`` to ``path`` atomically (a temporary file, then a rename).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination; the format follows the extension (``.wav``, ``.flac``...).
+    y : np.ndarray [shape=(n,)], float
+    sr : int
+        Sample rate in Hz.
+    subtype : str or None
+        The soundfile subtype, e.g. ``"PCM_16"`` or ``"FLOAT"``; ``None`` takes
+        16-bit PCM for WAV, FLAC and AIFF and the format's default otherwise.
+    """
+    import soundfile as sf
+
+    y = validate_audio(y)
+    sr = validate_sr(sr)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fmt = path.suffix.lstrip(".").upper().replace("AIF", "AIFF").replace("AIFFF", "AIFF")
+    if subtype is None and fmt in {"WAV", "FLAC", "AIFF"}:
+        subtype = "PCM_16"
+    sf.write(tmp, y, sr, subtype=subtype, format=fmt)
+    os.replace(tmp, path)
+    return path
+
+
+def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True):
+    """Return an inline audio player for a notebook.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float
+    sr : int
+        Sample rate in Hz.
+    normalize : bool
+        Scale to full range (``False`` keeps relative loudness between players).
+
+    Returns
+    -------
+    IPython.display.Audio
+    """
+    from IPython.display import Audio
+
+    y = validate_audio(y)
+    sr = validate_sr(sr)
+    if not normalize:
+        y = np.clip(y, -1.0, 1.0)
+    return Audio(y, rate=sr, normalize=normalize)
