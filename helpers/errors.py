@@ -6,7 +6,13 @@ message that names the argument, the value received and what was expected.
 
 from __future__ import annotations
 
-__all__ = ["ParameterError", "AudioFileError", "DatasetError", "ClaimError"]
+__all__ = [
+    "ParameterError",
+    "AudioFileError",
+    "DatasetError",
+    "TrainingError",
+    "ClaimError",
+]
 
 
 class ParameterError(ValueError):
@@ -23,6 +29,10 @@ class AudioFileError(ParameterError):
 
 class DatasetError(RuntimeError):
     """A dataset is missing, incomplete or fails its integrity check."""
+
+
+class TrainingError(RuntimeError):
+    """Training cannot go on: a NaN loss, out of memory, tensors on two devices."""
 
 
 class ClaimError(AssertionError):
