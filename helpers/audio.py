@@ -37,7 +37,9 @@ def validate_sr(sr, name: str = "sr") -> int:
     ParameterError
         If ``sr`` is not a positive finite number.
     """
-    if isinstance(sr, bool) or not isinstance(sr, (int, float, np.integer, np.floating)):
+    if isinstance(sr, bool) or not isinstance(
+        sr, (int, float, np.integer, np.floating)
+    ):
         raise ParameterError(
             f"{name} must be a positive number of Hz, got {sr!r} "
             f"of type {type(sr).__name__}"
@@ -90,7 +92,7 @@ def validate_audio(
             f"{y.dtype}; convert integer PCM with y.astype(np.float32) / 32768"
         )
     if mono and y.ndim != 1:
-        hint = " (average the channels with helpers.audio.to_mono)" if y.ndim == 2 else ""
+        hint = " (average channels with helpers.audio.to_mono)" if y.ndim == 2 else ""
         raise ParameterError(
             f"{name} must be mono, shape (n_samples,), got shape {y.shape}{hint}"
         )
@@ -231,7 +233,8 @@ def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fmt = path.suffix.lstrip(".").upper().replace("AIF", "AIFF").replace("AIFFF", "AIFF")
+    fmt = path.suffix.lstrip(".").upper()
+    fmt = "AIFF" if fmt == "AIF" else fmt
     if subtype is None and fmt in {"WAV", "FLAC", "AIFF"}:
         subtype = "PCM_16"
     sf.write(tmp, y, sr, subtype=subtype, format=fmt)
