@@ -1,0 +1,289 @@
+"""Figures that compose: ``ax=None`` in, ``fig, ax`` out, axes labelled with units.
+
+Introduced in ``02_audio_representations`` (waveforms, spectrograms) and
+``01_background`` (training curves, confusion matrices). No function here calls
+``plt.show()``: the notebook decides when a figure is shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .audio import validate_audio, validate_sr
+from .config import BINS_PER_OCTAVE, FMIN, HOP_LENGTH, SR
+from .errors import ParameterError
+
+__all__ = [
+    "new_axes",
+    "plot_waveform",
+    "plot_spectrogram",
+    "plot_filters",
+    "plot_history",
+    "plot_confusion_matrix",
+]
+
+#: Frequency-axis kinds accepted by :func:`plot_spectrogram`.
+Y_AXES = ("linear", "log", "mel", "cqt_note", "cqt_hz", "chroma", "mfcc", "bins")
+
+
+def new_axes(ax=None, figsize=(8, 3)):
+    """Return ``(fig, ax)``: ``ax``'s figure, or a new figure with one axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_waveform(y, sr: int = SR, *, ax=None, title=None, color="C0"):
+    """Draw a waveform against time in seconds.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float
+    sr : int
+        Sample rate in Hz.
+    ax : matplotlib.axes.Axes or None
+
+    Returns
+    -------
+    fig, ax
+    """
+    y = validate_audio(y)
+    sr = validate_sr(sr)
+    fig, ax = new_axes(ax)
+    t = np.arange(len(y)) / sr
+    ax.plot(t, y, color=color, linewidth=0.6)
+    ax.set_xlim(0, t[-1] if len(t) > 1 else 1 / sr)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("amplitude")
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def plot_spectrogram(
+    S,
+    *,
+    sr: int = SR,
+    hop_length: int = HOP_LENGTH,
+    y_axis: str = "linear",
+    ax=None,
+    title=None,
+    colorbar: bool = True,
+    unit: str = "dB",
+    fmin: float = FMIN,
+    bins_per_octave: int = BINS_PER_OCTAVE,
+    cmap: str | None = None,
+):
+    """Draw a time-frequency representation with correct axes.
+
+    Parameters
+    ----------
+    S : np.ndarray [shape=(bins, t)]
+        Usually already in dB (see :func:`helpers.features.to_db`).
+    sr, hop_length : int
+        Sample rate (Hz) and hop (samples): the time axis is in seconds.
+    y_axis : str
+        ``"linear"`` or ``"log"`` (Hz, STFT), ``"mel"`` (Hz on a mel scale),
+        ``"cqt_note"`` or ``"cqt_hz"`` (CQT, note names or Hz), ``"chroma"``
+        (pitch classes), ``"mfcc"`` or ``"bins"`` (coefficient index).
+    ax : matplotlib.axes.Axes or None
+    colorbar : bool
+        Add a colour bar labelled with ``unit``.
+
+    Returns
+    -------
+    fig, ax
+    """
+    import librosa.display
+
+    S = np.asarray(S)
+    if S.ndim != 2 or 0 in S.shape:
+        raise ParameterError(f"S must have shape (bins, frames), got {S.shape}")
+    if y_axis not in Y_AXES:
+        raise ParameterError(f"y_axis must be one of {Y_AXES}, got {y_axis!r}")
+    sr = validate_sr(sr)
+    fig, ax = new_axes(ax)
+    kwargs = {}
+    if y_axis.startswith("cqt"):
+        kwargs = {"fmin": fmin, "bins_per_octave": bins_per_octave}
+    shown = None if y_axis in ("mfcc", "bins") else y_axis
+    img = librosa.display.specshow(
+        S,
+        sr=sr,
+        hop_length=hop_length,
+        x_axis="s",
+        y_axis=shown,
+        ax=ax,
+        cmap=cmap,
+        **kwargs,
+    )
+    ax.set_xlabel("time (s)")
+    labels = {
+        "linear": "frequency (Hz)",
+        "log": "frequency (Hz, log scale)",
+        "mel": "frequency (Hz, mel scale)",
+        "cqt_note": "pitch",
+        "cqt_hz": "frequency (Hz, log scale)",
+        "chroma": "pitch class",
+        "mfcc": "MFCC coefficient",
+        "bins": "bin",
+    }
+    ax.set_ylabel(labels[y_axis])
+    if colorbar:
+        fig.colorbar(img, ax=ax, label=unit, pad=0.01)
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def plot_filters(weights, *, ax=None, title=None, max_filters: int = 32):
+    """Tile learned filters (convolution kernels) into one image.
+
+    Parameters
+    ----------
+    weights : np.ndarray or torch.Tensor [shape=(out, in, h, w) or (out, h, w)
+        or (out, n)]
+        Kernels of a convolution (first input channel shown) or rows of a
+        dense layer's weight matrix. Each kernel is scaled to its own range.
+    ax : matplotlib.axes.Axes or None
+    max_filters : int
+        At most this many kernels are drawn.
+
+    Returns
+    -------
+    fig, ax
+    """
+    W = weights.detach().cpu().numpy() if hasattr(weights, "detach") else weights
+    W = np.asarray(W, dtype=np.float32)
+    if W.ndim == 4:
+        W = W[:, 0]
+    elif W.ndim == 2:
+        W = W[:, None, :]
+    if W.ndim != 3 or W.shape[0] == 0:
+        raise ParameterError(
+            f"weights must have shape (out, in, h, w), (out, h, w) or (out, n), "
+            f"got {np.shape(weights)}"
+        )
+    W = W[:max_filters]
+    n, h, w = W.shape
+    cols = int(np.ceil(np.sqrt(n * h / max(w, 1)))) if h > 1 else 1
+    cols = max(1, min(n, cols))
+    rows = int(np.ceil(n / cols))
+    tile = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan, np.float32)
+    for i, k in enumerate(W):
+        scale = np.abs(k).max() or 1.0
+        r, c = divmod(i, cols)
+        tile[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = k / scale
+    fig, ax = new_axes(
+        ax, figsize=(min(2 + cols * w / 4, 10), min(2 + rows * h / 4, 8))
+    )
+    ax.imshow(tile, cmap="RdBu_r", vmin=-1, vmax=1, origin="lower", aspect="auto")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel(f"{n} kernels, {h}x{w} (each scaled to its own range)")
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def plot_history(history, *, ax=None, title=None):
+    """Training curves: losses on the left axis, validation metrics on the right.
+
+    Parameters
+    ----------
+    history : helpers.training.History
+        Anything with ``train_loss`` and ``valid_loss`` lists, a
+        ``valid_metrics`` dict of lists, and ``best_epoch`` (or ``None``).
+    ax : matplotlib.axes.Axes or None
+
+    Returns
+    -------
+    fig, ax
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = new_axes(ax, figsize=(7, 3))
+    train = list(getattr(history, "train_loss", []))
+    valid = list(getattr(history, "valid_loss", []))
+    if not train and not valid:
+        raise ParameterError("history has no losses to plot (train for an epoch)")
+    if train:
+        ax.plot(np.arange(1, len(train) + 1), train, "o-", label="train loss", ms=3)
+    if valid:
+        ax.plot(np.arange(1, len(valid) + 1), valid, "s-", label="valid loss", ms=3)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    handles, labels = ax.get_legend_handles_labels()
+    metrics = dict(getattr(history, "valid_metrics", {}) or {})
+    if metrics:
+        ax2 = ax.twinx()
+        for i, (name, values) in enumerate(metrics.items()):
+            x = np.arange(1, len(values) + 1)
+            ax2.plot(x, values, "--", color=f"C{i + 2}", label=f"valid {name}")
+        ax2.set_ylabel("metric")
+        h2, l2 = ax2.get_legend_handles_labels()
+        handles, labels = handles + h2, labels + l2
+    best = getattr(history, "best_epoch", None)
+    if best is not None:
+        ax.axvline(best, color="0.5", linestyle=":", label="best epoch")
+        handles.append(ax.lines[-1])
+        labels.append("best epoch")
+    ax.legend(handles, labels, loc="best", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def plot_confusion_matrix(
+    cm, class_names=None, *, ax=None, normalize: bool = True, title=None
+):
+    """Draw a confusion matrix: rows are true classes, columns predictions.
+
+    Parameters
+    ----------
+    cm : np.ndarray [shape=(n_classes, n_classes)], counts
+    class_names : list of str or None
+    normalize : bool
+        Show each row as fractions of its true class (recall on the diagonal).
+
+    Returns
+    -------
+    fig, ax
+    """
+    cm = np.asarray(cm, dtype=float)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
+        raise ParameterError(f"cm must be a square matrix, got shape {cm.shape}")
+    n = cm.shape[0]
+    names = list(class_names) if class_names is not None else [str(i) for i in range(n)]
+    if len(names) != n:
+        raise ParameterError(f"class_names has {len(names)} names for {n} classes")
+    shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
+    size = max(3.0, 0.45 * n + 1.5)
+    fig, ax = new_axes(ax, figsize=(size + 0.8, size))
+    img = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    if n <= 25:
+        for i in range(n):
+            for j in range(n):
+                value = f"{shown[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
+                dark = shown[i, j] > 0.6 * (shown.max() or 1)
+                ax.text(
+                    j,
+                    i,
+                    value,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if dark else "black",
+                )
+    ax.set_xticks(range(n), names, rotation=45, ha="right")
+    ax.set_yticks(range(n), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    fig.colorbar(img, ax=ax, label="fraction of true class" if normalize else "count")
+    if title:
+        ax.set_title(title)
+    return fig, ax

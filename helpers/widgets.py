@@ -1,0 +1,171 @@
+"""Interactive explorers whose every view is also a static figure.
+
+Introduced in ``02_audio_representations``. A widget needs a live Jupyter
+kernel; an executed notebook opened as static HTML, or on GitHub, shows
+"Failed to display Jupyter Widget" instead. So each explorer here is built on a
+plain drawing function (``draw(ax=..., **values)``) that a static run calls
+directly: :func:`explorer` shows sliders in a live notebook, and a small
+multiple of fixed settings when :func:`helpers.env.static_widgets` is true
+(the headless runner sets ``MIRDL_STATIC=1``) or when ipywidgets is missing.
+"""
+
+from __future__ import annotations
+
+from .config import HOP_LENGTH, N_FFT, SR
+from .errors import ParameterError
+from .features import extract, to_db
+from .plotting import new_axes, plot_spectrogram
+
+__all__ = ["explorer", "draw_representation", "representation_explorer"]
+
+#: Representations offered by :func:`draw_representation`.
+REPRESENTATIONS = ("stft", "log_stft", "log_mel", "log_cqt", "chroma", "mfcc")
+
+
+def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=None):
+    """Show ``draw`` with one control per keyword, or static figures.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(ax=ax, **values)`` draws one view on ``ax``.
+    controls : dict
+        Keyword name to an ipywidgets control (its ``.value`` is the default);
+        build them with :mod:`ipywidgets` (``Dropdown``, ``IntSlider`` ...).
+    static : bool or None
+        Force the static figure (``True``) or the widget (``False``);
+        ``None`` follows :func:`helpers.env.static_widgets`.
+    static_values : list of dict or None
+        The settings drawn side by side in the static figure (default: the
+        controls' current values).
+
+    Returns
+    -------
+    view : ipywidgets.Widget or matplotlib.figure.Figure
+        The widget, or the static figure (already closed: display it, or let
+        it be the cell's value).
+    """
+    import matplotlib.pyplot as plt
+
+    from .env import static_widgets
+
+    if not controls:
+        raise ParameterError("controls must name at least one keyword of draw")
+    defaults = {name: control.value for name, control in controls.items()}
+    if static is None:
+        static = static_widgets()
+    if static:
+        settings = [{**defaults, **v} for v in (static_values or [{}])]
+        n = len(settings)
+        fig, axes = plt.subplots(
+            1, n, figsize=figsize or (4.2 * n, 3.2), squeeze=False, layout="constrained"
+        )
+        for ax, values in zip(axes[0], settings, strict=True):
+            draw(ax=ax, **values)
+        fig.suptitle(
+            "static view (run the notebook in Jupyter for the sliders)",
+            fontsize="small",
+            color="0.4",
+        )
+        plt.close(fig)  # shown once, as the cell's value
+        return fig
+    import ipywidgets as widgets
+
+    def redraw(**values):
+        fig, ax = plt.subplots(figsize=figsize or (8, 3.2), layout="constrained")
+        draw(ax=ax, **values)
+        plt.show()
+
+    output = widgets.interactive_output(redraw, controls)
+    return widgets.VBox([widgets.HBox(list(controls.values())), output])
+
+
+def draw_representation(
+    y,
+    sr: int = SR,
+    *,
+    kind: str = "log_mel",
+    n_fft: int = N_FFT,
+    hop_length: int = HOP_LENGTH,
+    ax=None,
+):
+    """Draw one representation of ``y`` (the static view of the explorer).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float
+    kind : str
+        One of ``REPRESENTATIONS``.
+    n_fft, hop_length : int
+        STFT window and hop in samples (the CQT and chroma use ``hop_length``).
+
+    Returns
+    -------
+    fig, ax
+    """
+    from . import features as F
+
+    if kind not in REPRESENTATIONS:
+        raise ParameterError(f"kind must be one of {REPRESENTATIONS}, got {kind!r}")
+    fig, ax = new_axes(ax)
+    if kind in ("stft", "log_stft"):
+        S = F.stft_magnitude(y, n_fft=n_fft, hop_length=hop_length)
+        S, y_axis = (
+            (to_db(S, power=False), "log") if kind == "log_stft" else (S, "linear")
+        )
+        unit = "dB" if kind == "log_stft" else "magnitude"
+    elif kind == "log_mel":
+        S = F.log_mel(y, sr=sr, n_fft=n_fft, hop_length=hop_length)
+        y_axis, unit = "mel", "dB"
+    elif kind == "log_cqt":
+        S = to_db(F.cqt(y, sr=sr, hop_length=hop_length), power=False)
+        y_axis, unit = "cqt_note", "dB"
+    elif kind == "chroma":
+        S = F.chroma(y, sr=sr, hop_length=hop_length)
+        y_axis, unit = "chroma", "relative energy"
+    else:
+        S = extract(y, "mfcc", sr=sr)
+        y_axis, unit = "mfcc", "value"
+    plot_spectrogram(S, sr=sr, hop_length=hop_length, y_axis=y_axis, ax=ax, unit=unit)
+    window_ms = 1000 * n_fft / sr
+    ax.set_title(
+        f"{kind}  (n_fft={n_fft}: {window_ms:.0f} ms, hop={hop_length})",
+        fontsize="small",
+    )
+    return fig, ax
+
+
+def representation_explorer(y, sr: int = SR, *, static=None):
+    """Explore representations of ``y`` and the STFT's window and hop.
+
+    In a live notebook: a menu of representations and sliders for ``n_fft``
+    and ``hop_length``. Static: a short window, a long window and a log-mel
+    view side by side.
+    """
+    import ipywidgets as widgets
+
+    controls = {
+        "kind": widgets.Dropdown(
+            options=REPRESENTATIONS, value="log_stft", description="kind"
+        ),
+        "n_fft": widgets.SelectionSlider(
+            options=[256, 512, 1024, 2048, 4096], value=N_FFT, description="n_fft"
+        ),
+        "hop_length": widgets.SelectionSlider(
+            options=[128, 256, 512, 1024], value=HOP_LENGTH, description="hop"
+        ),
+    }
+
+    def draw(ax, **values):
+        draw_representation(y, sr, ax=ax, **values)
+
+    return explorer(
+        draw,
+        controls,
+        static=static,
+        static_values=[
+            {"kind": "log_stft", "n_fft": 256, "hop_length": 128},
+            {"kind": "log_stft", "n_fft": 4096, "hop_length": 512},
+            {"kind": "log_mel"},
+        ],
+    )
