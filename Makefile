@@ -1,0 +1,23 @@
+# Two commands do everything (see README.md); both create or reuse .venv.
+#   make notebooks   execute all notebooks headless, write build/ (FULL=1: full mode)
+#   make test        unit tests, then every notebook under nbval (quick mode)
+#   make lab         open the notebooks in JupyterLab
+.PHONY: notebooks test lab venv lint
+
+FULL ?= 0
+
+venv:
+	@bash scripts/setup_venv.sh
+
+notebooks: venv
+	@MIRDL_QUICK=$(if $(filter 1,$(FULL)),0,1) .venv/bin/python scripts/run_notebooks.py
+
+test: venv
+	@MIRDL_QUICK=1 MIRDL_STATIC=1 .venv/bin/python -m pytest tests notebooks \
+		--nbval-lax --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+lint: venv
+	@.venv/bin/ruff check helpers tests benchmarks scripts notebooks
+
+lab: venv
+	@.venv/bin/python -m pip install --quiet jupyterlab && .venv/bin/jupyter lab notebooks

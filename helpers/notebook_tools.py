@@ -1,0 +1,163 @@
+"""Tooling for the notebooks themselves: the Colab cells, cleaning, running.
+
+Used by ``scripts/run_notebooks.py`` and the tests, not by the notebooks. The
+repository address is written here and nowhere else: the Colab badge and the
+setup cell of every notebook are generated from it (``python
+scripts/run_notebooks.py --sync`` rewrites them, and a test checks that they
+match).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import CHECK_MARK
+
+__all__ = [
+    "REPO_URL",
+    "REPO_ENV",
+    "colab_badge_source",
+    "setup_cell_source",
+    "sync_colab_cells",
+    "clean_notebook",
+    "collect_checks",
+    "NotebookRun",
+    "execute_notebook",
+]
+
+#: The public repository (GitHub owner/name) that Colab installs from.
+REPO_URL = "https://github.com/mirdl-tutorial/mirdl-tutorial"
+#: Environment variable that points the setup cell at another copy (tests).
+REPO_ENV = "MIRDL_REPO"
+
+_SETUP_MARK = "# Colab setup"
+_BADGE_MARK = "colab-badge.svg"
+
+
+def colab_badge_source(notebook_name: str) -> str:
+    """Markdown of the "Open in Colab" badge for ``notebook_name``."""
+    path = REPO_URL.removeprefix("https://github.com/")
+    link = (
+        f"https://colab.research.google.com/github/{path}/blob/main/notebooks/"
+        f"{notebook_name}"
+    )
+    image = "https://colab.research.google.com/assets/colab-badge.svg"
+    return f"[![Open In Colab]({image})]({link})"
+
+
+def setup_cell_source() -> str:
+    """Source of the first code cell: install the helpers on Colab, else nothing."""
+    return f'''{_SETUP_MARK}: install this tutorial's helpers. Does nothing elsewhere.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("google.colab") is not None:
+    repo = os.environ.get("{REPO_ENV}", "{REPO_URL}")
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, f"git+{{repo}}"], check=True)
+    importlib.invalidate_caches()'''
+
+
+def _source(cell) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def sync_colab_cells(nb) -> bool:
+    """Rewrite the badge and the setup cell of ``nb`` in place; True if changed."""
+    name = nb["metadata"].get("mirdl", {}).get("name")
+    changed = False
+    for cell in nb["cells"]:
+        src = _source(cell)
+        if cell["cell_type"] == "markdown" and _BADGE_MARK in src and name:
+            new = re.sub(
+                r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)",
+                colab_badge_source(name),
+                src,
+            )
+            if new != src:
+                cell["source"], changed = new, True
+        if cell["cell_type"] == "code" and src.startswith(_SETUP_MARK):
+            if src != setup_cell_source():
+                cell["source"], changed = setup_cell_source(), True
+    return changed
+
+
+_KEEP_METADATA = {"kernelspec", "language_info", "mirdl"}
+
+
+def clean_notebook(nb) -> None:
+    """Drop stale metadata (widget state, timings, UI flags) from ``nb`` in place."""
+    nb["metadata"] = {k: v for k, v in nb["metadata"].items() if k in _KEEP_METADATA}
+    nb["metadata"].get("language_info", {}).pop("version", None)
+    for cell in nb["cells"]:
+        cell["metadata"] = {
+            k: v for k, v in cell.get("metadata", {}).items() if k == "tags"
+        }
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("execution", None)
+
+
+def collect_checks(nb) -> list[str]:
+    """The claims checked by ``helpers.checks`` in an executed notebook."""
+    lines = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            lines += [
+                line[len(CHECK_MARK) :].strip()
+                for line in text.splitlines()
+                if line.startswith(CHECK_MARK)
+            ]
+    return lines
+
+
+@dataclass
+class NotebookRun:
+    """What executing one notebook gave."""
+
+    path: Path
+    seconds: float
+    checks: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def execute_notebook(path, *, timeout: int = 1200, cwd=None):
+    """Execute the notebook at ``path`` headless; return ``(nb, NotebookRun)``.
+
+    The notebook runs in its own folder (or ``cwd``) with the current
+    environment, so ``MIRDL_QUICK`` and ``MIRDL_STATIC`` pass through.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd or path.parent)}},
+    )
+    start = time.perf_counter()
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+    run = NotebookRun(path, time.perf_counter() - start, collect_checks(nb), error)
+    return nb, run
+
+
+def load(path):
+    """Read a notebook as plain JSON-compatible dicts (nbformat 4)."""
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
