@@ -1,0 +1,401 @@
+"""Metrics for classification and for MIR tasks (introduced in ``01_background``).
+
+Classification metrics take either logits or predicted class ids, as PyTorch
+tensors or NumPy arrays, so that they work on what :func:`helpers.training.predict`
+returns:
+
+- :func:`accuracy` skips padded targets (``ignore_index``), so frame-wise
+  accuracy of a sequence model is one call.
+- :func:`per_class_scores` and :func:`confusion_matrix` wrap scikit-learn.
+
+MIR metrics go through ``mir_eval``, the reference implementation that papers
+report, rather than hand-written versions:
+
+- :func:`chord_scores` (duration-weighted root and major/minor accuracy),
+  with :func:`frames_to_segments` to turn frame-wise predictions into the
+  labelled intervals it expects;
+- :func:`onset_scores` and :func:`beat_scores`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .config import HOP_LENGTH, SR
+from .errors import ParameterError
+
+__all__ = [
+    "IGNORE_INDEX",
+    "accuracy",
+    "per_class_scores",
+    "confusion_matrix",
+    "frames_to_segments",
+    "chord_scores",
+    "onset_scores",
+    "beat_scores",
+]
+
+#: Target value that marks padding, as in ``torch.nn.CrossEntropyLoss``.
+IGNORE_INDEX = -100
+
+
+def _to_numpy(x, name: str) -> np.ndarray:
+    if hasattr(x, "detach"):  # a torch.Tensor, on any device
+        x = x.detach().float().cpu() if x.is_floating_point() else x.detach().cpu()
+        return x.numpy()
+    try:
+        return np.asarray(x)
+    except Exception as err:  # ragged lists and the like
+        raise ParameterError(
+            f"{name} must be an array or tensor, got {type(x).__name__}"
+        ) from err
+
+
+def _labels(y_true, y_pred, ignore_index: int | None):
+    """Flatten targets and predictions to 1-D class ids, dropping padding.
+
+    ``y_pred`` may be logits with one more (last) axis than ``y_true``:
+    ``(..., n_classes)`` against ``(...)``.
+    """
+    if hasattr(y_true, "detach") and hasattr(y_pred, "detach"):
+        # Stay on the device for tensors: one .cpu() of two small vectors.
+        if y_pred.ndim == y_true.ndim + 1:
+            y_pred = y_pred.argmax(dim=-1)
+    true = _to_numpy(y_true, "y_true")
+    pred = _to_numpy(y_pred, "y_pred")
+    if pred.ndim == true.ndim + 1:
+        pred = pred.argmax(axis=-1)  # logits (..., n_classes) -> class ids
+    if pred.shape != true.shape:
+        raise ParameterError(
+            f"y_pred must have the shape of y_true {true.shape} (class ids) or "
+            f"that shape plus a class axis (logits), got {pred.shape}"
+        )
+    true, pred = true.reshape(-1), pred.reshape(-1)
+    if true.size and not np.issubdtype(true.dtype, np.integer):
+        if not np.all(np.mod(true, 1) == 0):
+            raise ParameterError(
+                f"y_true must hold integer class ids, got dtype {true.dtype}"
+            )
+        true = true.astype(np.int64)
+    if ignore_index is not None:
+        keep = true != ignore_index
+        true, pred = true[keep], pred[keep]
+    return true, pred.astype(np.int64, copy=False)
+
+
+def accuracy(y_true, y_pred, *, ignore_index: int | None = IGNORE_INDEX) -> float:
+    """Fraction of correct predictions, skipping padded targets.
+
+    Introduced in ``01_background``; frame-wise for sequence models in
+    ``05_rnn``. Every metric here takes ``(y_true, y_pred)`` in scikit-learn's
+    order, and so do the metric callables of :func:`helpers.training.fit`.
+
+    Parameters
+    ----------
+    y_true : torch.Tensor or np.ndarray [shape=(...,)], integer
+        Target class ids.
+    y_pred : torch.Tensor or np.ndarray [shape=(...,) or (..., n_classes)]
+        Predicted class ids, or logits/probabilities with the class axis last.
+    ignore_index : int or None
+        Targets equal to this value (padding) are not counted.
+
+    Returns
+    -------
+    accuracy : float
+        In ``[0, 1]``; ``nan`` when no target is left to count.
+    """
+    true, pred = _labels(y_true, y_pred, ignore_index)
+    if true.size == 0:
+        return float("nan")
+    return float(np.mean(true == pred))
+
+
+def per_class_scores(
+    y_true,
+    y_pred,
+    *,
+    labels: Sequence[int] | None = None,
+    ignore_index: int | None = IGNORE_INDEX,
+) -> dict[str, np.ndarray]:
+    """Precision, recall, F1 and support for each class (scikit-learn).
+
+    Introduced in ``03_cnn``. A class that is never predicted gets precision 0
+    (not a warning).
+
+    Parameters
+    ----------
+    y_true : array-like [shape=(...,)], integer
+        Target class ids.
+    y_pred : array-like [shape=(...,) or (..., n_classes)]
+        Predicted class ids or logits.
+    labels : sequence of int, optional
+        The classes to report, in this order; default: those that occur.
+    ignore_index : int or None
+        Targets equal to this value (padding) are skipped.
+
+    Returns
+    -------
+    scores : dict
+        ``"labels"``, ``"precision"``, ``"recall"``, ``"f1"`` and ``"support"``,
+        each an ``np.ndarray [shape=(n_classes,)]``.
+    """
+    from sklearn.metrics import precision_recall_fscore_support
+
+    true, pred = _labels(y_true, y_pred, ignore_index)
+    if labels is None:
+        labels = np.unique(np.concatenate([true, pred]))
+    labels = np.asarray(labels, dtype=np.int64)
+    if labels.size == 0:
+        raise ParameterError("per_class_scores needs at least one target")
+    p, r, f, s = precision_recall_fscore_support(
+        true, pred, labels=labels, average=None, zero_division=0
+    )
+    return {"labels": labels, "precision": p, "recall": r, "f1": f, "support": s}
+
+
+def confusion_matrix(
+    y_true,
+    y_pred,
+    *,
+    labels: Sequence[int] | None = None,
+    normalize: str | None = None,
+    ignore_index: int | None = IGNORE_INDEX,
+) -> np.ndarray:
+    """Confusion matrix, rows are true classes and columns predicted ones.
+
+    Introduced in ``03_cnn``; drawn by ``helpers.plotting``.
+
+    Parameters
+    ----------
+    y_true, y_pred, labels, ignore_index
+        As in :func:`per_class_scores`.
+    normalize : {None, "true", "pred", "all"}
+        Counts (``None``), or fractions per row, per column or of the total.
+
+    Returns
+    -------
+    C : np.ndarray [shape=(n_classes, n_classes)]
+        ``C[i, j]`` counts targets of class ``labels[i]`` predicted as
+        ``labels[j]``.
+    """
+    from sklearn.metrics import confusion_matrix as _cm
+
+    if normalize not in (None, "true", "pred", "all"):
+        raise ParameterError(
+            f"normalize must be None, 'true', 'pred' or 'all', got {normalize!r}"
+        )
+    true, pred = _labels(y_true, y_pred, ignore_index)
+    if labels is None:
+        labels = np.unique(np.concatenate([true, pred]))
+    if len(labels) == 0:
+        raise ParameterError("confusion_matrix needs at least one target")
+    return _cm(true, pred, labels=np.asarray(labels), normalize=normalize)
+
+
+def frames_to_segments(
+    frame_labels,
+    *,
+    hop_length: int = HOP_LENGTH,
+    sr: int = SR,
+    names: Sequence[str] | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """Merge runs of equal frame-wise class ids into labelled time intervals.
+
+    Introduced in ``05_rnn`` to score frame-wise chord predictions with
+    :func:`chord_scores`. Frame ``i`` covers ``[i, i + 1) * hop_length / sr``.
+
+    Parameters
+    ----------
+    frame_labels : array-like [shape=(frames,)], integer
+        One class id per frame (e.g. ``predict(model, X)[0].argmax(-1)``).
+    hop_length : int > 0
+        Hop between frames in samples.
+    sr : int > 0
+        Sample rate in Hz.
+    names : sequence of str, optional
+        ``names[k]`` is the label of class ``k`` (e.g. ``"C:maj"``, ``"N"``);
+        default: the class id as a string.
+
+    Returns
+    -------
+    intervals : np.ndarray [shape=(n_segments, 2)]
+        Start and end of each segment in seconds.
+    labels : list of str [length=n_segments]
+    """
+    ids = _to_numpy(frame_labels, "frame_labels")
+    if ids.ndim != 1 or ids.size == 0:
+        raise ParameterError(
+            f"frame_labels must be a non-empty 1-D array, got shape {ids.shape}"
+        )
+    if not np.issubdtype(ids.dtype, np.integer):
+        raise ParameterError(
+            f"frame_labels must hold integer class ids, got dtype {ids.dtype}"
+        )
+    for value, name in ((hop_length, "hop_length"), (sr, "sr")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ParameterError(f"{name} must be a positive int, got {value!r}")
+        if value <= 0:
+            raise ParameterError(f"{name} must be a positive int, got {value!r}")
+    if names is not None and (ids.min() < 0 or ids.max() >= len(names)):
+        raise ParameterError(
+            f"frame_labels hold ids {ids.min()}..{ids.max()}, but names has "
+            f"{len(names)} entries"
+        )
+    # Segment starts: frame 0 and every frame whose label differs from the last.
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    ends = np.r_[starts[1:], ids.size]
+    intervals = np.stack([starts, ends], axis=1) * (hop_length / sr)
+    labels = [str(names[i]) if names is not None else str(i) for i in ids[starts]]
+    return intervals, labels
+
+
+def _intervals(x, name: str) -> np.ndarray:
+    x = _to_numpy(x, name).astype(float)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] == 0:
+        raise ParameterError(
+            f"{name} must have shape (n_segments, 2) in seconds, got {x.shape}"
+        )
+    return x
+
+
+def chord_scores(ref_intervals, ref_labels, est_intervals, est_labels) -> dict:
+    """Duration-weighted chord accuracy through ``mir_eval.chord``.
+
+    Introduced in ``05_rnn``. The estimate is trimmed or padded with no-chord
+    (``"N"``) to the span of the reference, both are cut at every boundary of
+    either, and each piece counts by its duration, as in MIREX.
+
+    Parameters
+    ----------
+    ref_intervals, est_intervals : np.ndarray [shape=(n, 2)]
+        Segment start and end times in seconds.
+    ref_labels, est_labels : list of str [length=n]
+        Chord labels in Harte syntax (``"C:maj"``, ``"A:min"``, ``"N"``).
+
+    Returns
+    -------
+    scores : dict
+        ``"root"`` (same root), ``"majmin"`` (same root and major/minor
+        quality, other chords skipped) and ``"mirex"`` (at least three common
+        notes), each in ``[0, 1]``.
+    """
+    import mir_eval
+
+    ref_intervals = _intervals(ref_intervals, "ref_intervals")
+    est_intervals = _intervals(est_intervals, "est_intervals")
+    if len(ref_labels) != len(ref_intervals) or len(est_labels) != len(est_intervals):
+        raise ParameterError(
+            "each interval needs one label: got "
+            f"{len(ref_intervals)} ref intervals and {len(ref_labels)} labels, "
+            f"{len(est_intervals)} est intervals and {len(est_labels)} labels"
+        )
+    try:
+        mir_eval.chord.validate(list(ref_labels), list(est_labels))
+        est_intervals, est_labels = mir_eval.util.adjust_intervals(
+            est_intervals,
+            list(est_labels),
+            ref_intervals.min(),
+            ref_intervals.max(),
+            mir_eval.chord.NO_CHORD,
+            mir_eval.chord.NO_CHORD,
+        )
+        intervals, ref_l, est_l = mir_eval.util.merge_labeled_intervals(
+            ref_intervals, list(ref_labels), est_intervals, est_labels
+        )
+        durations = mir_eval.util.intervals_to_durations(intervals)
+        chord = mir_eval.chord
+        return {
+            name: float(chord.weighted_accuracy(fn(ref_l, est_l), durations))
+            for name, fn in (
+                ("root", chord.root),
+                ("majmin", chord.majmin),
+                ("mirex", chord.mirex),
+            )
+        }
+    except (ValueError, mir_eval.chord.InvalidChordException) as err:
+        raise ParameterError(f"chord_scores: {err}") from err
+
+
+def _event_times(x, name: str) -> np.ndarray:
+    x = _to_numpy(x, name).astype(float)
+    if x.ndim != 1:
+        raise ParameterError(f"{name} must be 1-D times in seconds, got {x.shape}")
+    if x.size and (np.any(np.diff(x) < 0) or x[0] < 0):
+        raise ParameterError(f"{name} must be sorted, non-negative times in seconds")
+    return x
+
+
+def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
+    """Onset detection F-measure, precision and recall (``mir_eval.onset``).
+
+    Introduced in ``05_rnn``. An estimate counts as correct when it lies within
+    ``window`` seconds of a reference onset, each matched at most once.
+
+    Parameters
+    ----------
+    reference, estimated : array-like [shape=(n,)]
+        Sorted onset times in seconds.
+    window : float > 0
+        Tolerance in seconds (MIREX: 0.05).
+
+    Returns
+    -------
+    scores : dict
+        ``"f_measure"``, ``"precision"``, ``"recall"``.
+    """
+    import mir_eval
+
+    ref = _event_times(reference, "reference")
+    est = _event_times(estimated, "estimated")
+    if not window > 0:
+        raise ParameterError(f"window must be > 0 seconds, got {window!r}")
+    if ref.size == 0:
+        raise ParameterError("reference must hold at least one onset")
+    f, p, r = mir_eval.onset.f_measure(ref, est, window=window)
+    return {"f_measure": float(f), "precision": float(p), "recall": float(r)}
+
+
+def beat_scores(reference, estimated, *, min_beat_time: float = 5.0) -> dict:
+    """Beat tracking scores through ``mir_eval.beat``.
+
+    Introduced in ``05_rnn``. As in MIREX, beats before ``min_beat_time``
+    seconds are ignored (tempo is still settling); pass 0 for short excerpts.
+
+    Parameters
+    ----------
+    reference, estimated : array-like [shape=(n,)]
+        Sorted beat times in seconds.
+    min_beat_time : float >= 0
+        Beats earlier than this are dropped from both lists.
+
+    Returns
+    -------
+    scores : dict
+        ``"f_measure"`` (70 ms window), ``"cemgil"``, ``"p_score"``, and the
+        continuity scores ``"cmlt"`` (correct metrical level) and ``"amlt"``
+        (allowing double/half tempo and off-beat), each in ``[0, 1]``.
+    """
+    import mir_eval
+
+    ref = _event_times(reference, "reference")
+    est = _event_times(estimated, "estimated")
+    if min_beat_time < 0:
+        raise ParameterError(f"min_beat_time must be >= 0, got {min_beat_time!r}")
+    ref = mir_eval.beat.trim_beats(ref, min_beat_time=min_beat_time)
+    est = mir_eval.beat.trim_beats(est, min_beat_time=min_beat_time)
+    if ref.size < 2:
+        raise ParameterError(
+            f"reference needs at least two beats after {min_beat_time} s, "
+            f"got {ref.size}"
+        )
+    beat = mir_eval.beat
+    _, cmlt, _, amlt = beat.continuity(ref, est)
+    return {
+        "f_measure": float(beat.f_measure(ref, est)),
+        "cemgil": float(beat.cemgil(ref, est)[0]),
+        "p_score": float(beat.p_score(ref, est)),
+        "cmlt": float(cmlt),
+        "amlt": float(amlt),
+    }
