@@ -292,7 +292,6 @@ def chord_scores(ref_intervals, ref_labels, est_intervals, est_labels) -> dict:
             f"{len(est_intervals)} est intervals and {len(est_labels)} labels"
         )
     try:
-        mir_eval.chord.validate(list(ref_labels), list(est_labels))
         est_intervals, est_labels = mir_eval.util.adjust_intervals(
             est_intervals,
             list(est_labels),

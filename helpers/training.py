@@ -961,7 +961,7 @@ def _train_epoch(step, batches, *, epoch: int, batch_size: int, bar, keep: bool)
         model = getattr(net, "module", net)
         better = _translate(
             err,
-            where=f"epoch {epoch}, step {i + 1}",
+            where=f"epoch {epoch}, step {i}",
             batch_size=batch_size,
             model=model,
             X=X,
