@@ -19,6 +19,7 @@ checks this on rendered music, not only on noise).
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import librosa
@@ -267,8 +268,11 @@ def cqt(
             f"the highest CQT bin ({fmax:.0f} Hz) must lie below the Nyquist "
             f"frequency sr/2 = {sr / 2:.0f} Hz; use fewer n_bins or a higher sr"
         )
-    return np.abs(
-        librosa.cqt(
+    with warnings.catch_warnings():
+        # librosa warns when it downsamples the signal for the lowest octaves of
+        # a short clip; the bins it computes are still correct.
+        warnings.filterwarnings("ignore", message="n_fft=.*is too large")
+        C = librosa.cqt(
             y,
             sr=sr,
             hop_length=hop_length,
@@ -276,7 +280,7 @@ def cqt(
             n_bins=n_bins,
             bins_per_octave=bins_per_octave,
         )
-    ).astype(np.float32)
+    return np.abs(C).astype(np.float32)
 
 
 def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.ndarray:
@@ -289,9 +293,12 @@ def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.n
     y = validate_audio(y)
     sr = validate_sr(sr)
     _positive_int(hop_length, "hop_length")
-    return librosa.feature.chroma_cqt(
-        y=y, sr=sr, hop_length=hop_length, fmin=FMIN, n_octaves=7
-    ).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="n_fft=.*is too large")
+        C = librosa.feature.chroma_cqt(
+            y=y, sr=sr, hop_length=hop_length, fmin=FMIN, n_octaves=7
+        )
+    return C.astype(np.float32)
 
 
 def frames_to_time(n_frames: int, *, sr: int = SR, hop_length: int = HOP_LENGTH):

@@ -52,12 +52,18 @@ def colab_badge_source(notebook_name: str) -> str:
 def setup_cell_source() -> str:
     """Source of the first code cell: install the helpers on Colab, else nothing."""
     return f'''{_SETUP_MARK}: install this tutorial's helpers. Does nothing elsewhere.
-import importlib.util
+import importlib
 import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("google.colab") is not None:
+try:
+    import google.colab  # noqa: F401
+
+    IN_COLAB = True
+except ImportError:
+    IN_COLAB = False
+if IN_COLAB:
     repo = os.environ.get("{REPO_ENV}", "{REPO_URL}")
     pip = [sys.executable, "-m", "pip", "install", "--quiet"]
     subprocess.run([*pip, f"git+{{repo}}"], check=True)
