@@ -1,0 +1,211 @@
+"""``chorales``: Bach chorales from the music21 corpus, rendered.
+
+Introduced in ``07_chord_recognition`` (an RNN over chroma or log-mel frames)
+and used for key estimation and beat tracking. Each item is one whole chorale
+played by a random ensemble of General MIDI instruments (one program per voice,
+drawn from organs, strings, choir, brass and woodwinds), at a random constant
+tempo (60-96 quarter notes a minute) and transposed by -5 to +6 semitones.
+
+Labels come from the score and move with the transposition and the tempo:
+
+- ``chords``: segments ``[start_s, end_s, label]`` in Harte syntax (see
+  :mod:`helpers.datasets.chords`); :func:`~helpers.datasets.chords.chord_targets`
+  turns them into 25-class frame targets;
+- ``key`` (e.g. ``"G minor"``, mir_eval's format), from the key signature,
+  major or relative minor chosen by the final bass note;
+- ``beats`` and ``downbeats`` (seconds), from the score's meter (a pickup
+  measure is counted backwards from its bar line) and the rendering tempo;
+- ``notes``: ``[start_s, end_s, midi_pitch, voice]``.
+
+Splits are by *tune*: Bach harmonized many hymn tunes more than once, so all
+chorales whose soprano opens with the same 10 melodic intervals form one group,
+and a group is on one side of the split only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from ..config import SR
+from ._build import Spec, item_rng
+from ._scores import corpus_files, load_score
+from .chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
+from .splits import group_split
+
+__all__ = ["CHORALES", "CHORALE_PROGRAMS", "score_beats", "tune_key"]
+
+#: Programs a voice may be played by: organs, strings, choir, brass, woodwinds.
+CHORALE_PROGRAMS = (
+    19,
+    20,
+    16,
+    40,
+    41,
+    42,
+    43,
+    48,
+    49,
+    52,
+    53,
+    56,
+    57,
+    58,
+    60,
+    61,
+    68,
+    69,
+    70,
+    71,
+    73,
+    0,
+    6,
+)
+_TAIL = 1.5  # seconds of release after the last note
+_PEAK = 0.7
+
+
+def score_beats(score: dict) -> tuple[list[float], list[float]]:
+    """Beat and downbeat positions of a score, in quarter notes.
+
+    Parameters
+    ----------
+    score : dict
+        As returned by :func:`helpers.datasets._scores.load_score`.
+
+    Returns
+    -------
+    beats, downbeats : list of float
+        Offsets in quarter notes from the start of the score.
+    """
+    measures = list(score["measures"]) or [0.0]
+    end, beat = score["end_ql"], score["beat_ql"]
+    beats, downbeats = [], []
+    for i, start in enumerate(measures):
+        stop = measures[i + 1] if i + 1 < len(measures) else end
+        if i == 0 and score["pickup"]:
+            t = stop - beat
+            while t >= start - 1e-6:
+                beats.append(t)
+                t -= beat
+            continue
+        downbeats.append(start)
+        t = start
+        while t < stop - 1e-6:
+            beats.append(t)
+            t += beat
+    return sorted(set(beats)), downbeats
+
+
+def tune_key(score: dict, n: int = 10) -> str:
+    """A group key shared by chorales whose soprano opens with the same melody.
+
+    The first ``n`` intervals between successive different pitches of the top
+    voice, hashed; transposition-invariant and rhythm-blind.
+    """
+    pitches = [p for p, _, _ in sorted(score["parts"][0], key=lambda x: (x[1], -x[0]))]
+    steps = [b - a for a, b in zip(pitches, pitches[1:], strict=False) if b != a][:n]
+    return "tune-" + hashlib.sha1(repr(steps).encode()).hexdigest()[:10]
+
+
+def _plan(quick: bool, seed: int):
+    n_pieces = 24 if quick else None
+    files = corpus_files("bach/bwv*.mxl")
+    order = item_rng(seed, "chorales-order").permutation(len(files))
+    chosen = []
+    for i in order:
+        try:
+            score = load_score(files[i])
+        except Exception:  # noqa: BLE001 - an unparseable file is skipped
+            continue
+        if not 3 <= len(score["parts"]) <= 6 or score["end_ql"] < 16:
+            continue
+        chosen.append((files[i], score))
+        if n_pieces is not None and len(chosen) == n_pieces:
+            break
+    chosen.sort(key=lambda c: c[0])
+    groups = [tune_key(score) for _, score in chosen]
+    splits = group_split(groups, fractions=(0.7, 0.15, 0.15), seed=seed)
+    items = []
+    for (source, score), group, split in zip(chosen, groups, splits, strict=False):
+        items.append(_item(source, score, group, split, seed))
+    info = {
+        "classes": list(CHORD_CLASSES),
+        "target": "chords",
+        "frame_classes": 25,
+        "sr": SR,
+    }
+    return items, info
+
+
+def _item(source: str, score: dict, group: str, split: str, seed: int) -> dict:
+    rng = item_rng(seed, "chorale", source)
+    qpm = float(rng.integers(60, 97))
+    transpose = int(rng.integers(-5, 7))
+    voices = len(score["parts"])
+    if rng.random() < 0.25:  # a single instrument for all voices, sometimes
+        programs = [int(rng.choice(CHORALE_PROGRAMS))] * voices
+    else:
+        programs = [int(p) for p in rng.choice(CHORALE_PROGRAMS, size=voices)]
+    velocities = [int(v) for v in rng.integers(70, 101, size=voices)]
+    sec = 60.0 / qpm
+    notes = [
+        [round(on * sec, 6), round((on + dur) * sec, 6), p + transpose, v]
+        for v, part in enumerate(score["parts"])
+        for p, on, dur in part
+    ]
+    notes.sort(key=lambda n: (n[0], n[2]))
+    segments = chord_segments([(p, s, e) for s, e, p, _ in notes])
+    beats, downbeats = score_beats(score)
+    tonic, mode = score["key"]
+    key = f"{PITCH_NAMES[(tonic + transpose) % 12]} {mode}"
+    item_id = source.removeprefix("bach/").removesuffix(".mxl").replace("/", "_")
+    seconds = score["end_ql"] * sec + _TAIL
+    return {
+        "id": item_id,
+        "source": source,
+        "group": group,
+        "split": split,
+        "key": key,
+        "key_source": score["key_source"],
+        "tempo": qpm,
+        "transpose": transpose,
+        "programs": programs,
+        "velocities": velocities,
+        "seconds": seconds,
+        "extra": {
+            "chords": [[round(s, 6), round(e, 6), lab] for s, e, lab in segments],
+            "beats": [round(b * sec, 6) for b in beats],
+            "downbeats": [round(b * sec, 6) for b in downbeats],
+            "notes": notes,
+            "key": key,
+            "tempo": qpm,
+        },
+    }
+
+
+def _render(item: dict, seed: int) -> np.ndarray:
+    from ..render import midi_from_notes, render_midi
+
+    score = load_score(item["source"])
+    sec = 60.0 / item["tempo"]
+    labels_notes = [
+        [on * sec, (on + dur) * sec, p + item["transpose"], v]
+        for v, part in enumerate(score["parts"])
+        for p, on, dur in part
+    ]
+    tracks = []
+    for voice, program in enumerate(item["programs"]):
+        vel = item["velocities"][voice]
+        tracks.append(
+            (program, [(p, s, e, vel) for s, e, p, v in labels_notes if v == voice])
+        )
+    y = render_midi(midi_from_notes(tracks, end=item["seconds"]))
+    n = int(round(item["seconds"] * SR))
+    y = np.pad(y[:n], (0, max(0, n - len(y))))
+    peak = float(np.max(np.abs(y))) or 1.0
+    return y * (_PEAK / peak)
+
+
+CHORALES = Spec(name="chorales", version=1, plan=_plan, render=_render)

@@ -1,0 +1,162 @@
+"""Chord labels from notes, in Harte syntax, and frame-level chord targets.
+
+Introduced in ``07_chord_recognition``. The labels come from the score: the
+notes sounding in each time slice (between two consecutive note onsets or
+offsets) are read as a pitch-class set and named, as mir_eval's ``majmin``
+vocabulary does:
+
+- ``"C:maj"`` or ``"A:min"`` when the set is a major or minor triad, with at
+  most a seventh added (``C E G Bb`` is ``C:maj``, ``A C E G`` is ``A:min``),
+  or root and third with the root in the bass (the fifth omitted, as often at
+  a chorale's cadence);
+- ``"N"`` when nothing sounds;
+- ``"X"`` for any other sonority (diminished, augmented, suspensions, passing
+  tones).
+
+Frame targets use 25 classes: 0-11 are C:maj ... B:maj, 12-23 are C:min ...
+B:min, and 24 is "no chord or other" (``N`` and ``X``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import HOP_LENGTH, SR
+from ..errors import ParameterError
+
+__all__ = [
+    "PITCH_NAMES",
+    "CHORD_CLASSES",
+    "NO_CHORD",
+    "chord_label",
+    "chord_segments",
+    "chord_index",
+    "chord_targets",
+]
+
+#: Pitch-class names used in labels (mir_eval reads both sharps and flats).
+PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+#: The 25 frame classes: 12 major, 12 minor, then "N/X".
+CHORD_CLASSES = (
+    tuple(f"{p}:maj" for p in PITCH_NAMES)
+    + tuple(f"{p}:min" for p in PITCH_NAMES)
+    + ("N",)
+)
+#: Index of the "no chord or other" class.
+NO_CHORD = 24
+
+_QUALITIES = (("maj", 4, (10, 11)), ("min", 3, (10,)))
+
+
+def chord_label(pitches) -> str:
+    """Name the sonority of a set of MIDI pitches (see the module docstring).
+
+    Parameters
+    ----------
+    pitches : iterable of int
+        MIDI pitches sounding together.
+
+    Returns
+    -------
+    label : str
+        ``"<root>:maj"``, ``"<root>:min"``, ``"N"`` or ``"X"``.
+    """
+    pitches = [int(p) for p in pitches]
+    if not pitches:
+        return "N"
+    pcs = {p % 12 for p in pitches}
+    bass = min(pitches) % 12
+    found = []
+    for root in range(12):
+        for quality, third, sevenths in _QUALITIES:
+            triad = {root, (root + third) % 12, (root + 7) % 12}
+            extra = pcs - triad
+            if triad <= pcs and extra <= {(root + s) % 12 for s in sevenths}:
+                found.append((root, quality))
+            elif pcs == {root, (root + third) % 12} and bass == root:
+                found.append((root, quality))
+    if len(found) > 1:
+        found = [f for f in found if f[0] == bass]
+    if len(found) != 1:
+        return "X"
+    root, quality = found[0]
+    return f"{PITCH_NAMES[root]}:{quality}"
+
+
+def chord_segments(notes) -> list[list]:
+    """Chord segments of a list of notes, consecutive equal labels merged.
+
+    Parameters
+    ----------
+    notes : sequence of (pitch, start, end)
+        MIDI pitch and times (seconds, or any unit).
+
+    Returns
+    -------
+    segments : list of [start, end, label]
+        Contiguous, from the first onset to the last offset.
+    """
+    bounds = sorted({t for _, s, e in notes for t in (s, e)})
+    segments: list[list] = []
+    for start, end in zip(bounds[:-1], bounds[1:], strict=False):
+        mid = 0.5 * (start + end)
+        label = chord_label(p for p, s, e in notes if s <= mid < e)
+        if segments and segments[-1][2] == label:
+            segments[-1][1] = end
+        else:
+            segments.append([start, end, label])
+    return segments
+
+
+def chord_index(label: str) -> int:
+    """Class index (0-24, see :data:`CHORD_CLASSES`) of a Harte label.
+
+    Labels other than plain major or minor (``N``, ``X``) map to 24.
+    """
+    if not isinstance(label, str):
+        raise ParameterError(f"label must be a str like 'C:maj', got {label!r}")
+    root, _, quality = label.partition(":")
+    if quality not in ("maj", "min"):
+        return NO_CHORD
+    names = {n: i for i, n in enumerate(PITCH_NAMES)}
+    names.update({"Db": 1, "D#": 3, "Gb": 6, "G#": 8, "A#": 10, "Cb": 11, "E#": 5})
+    names.update({"Fb": 4, "B#": 0})
+    if root not in names:
+        raise ParameterError(f"label {label!r} has an unknown root {root!r}")
+    return names[root] + (0 if quality == "maj" else 12)
+
+
+def chord_targets(
+    segments, n_frames: int, *, sr: int = SR, hop_length: int = HOP_LENGTH
+) -> np.ndarray:
+    """Frame-level chord classes for features computed with ``hop_length``.
+
+    Frame ``t`` is centred at ``t * hop_length / sr`` seconds (librosa's
+    ``center=True`` convention) and takes the label of the segment holding
+    that time; frames outside every segment are class 24 (no chord).
+
+    Parameters
+    ----------
+    segments : sequence of (start, end, label)
+        Times in seconds, labels in Harte syntax.
+    n_frames : int
+        Number of feature frames.
+    sr : int
+        Sample rate in Hz.
+    hop_length : int
+        Hop between frames in samples.
+
+    Returns
+    -------
+    y : np.ndarray [shape=(n_frames,)], int64
+        Class indices in [0, 24].
+    """
+    if isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)):
+        raise ParameterError(f"n_frames must be an int, got {n_frames!r}")
+    if n_frames < 0:
+        raise ParameterError(f"n_frames must be >= 0, got {n_frames}")
+    times = np.arange(n_frames) * hop_length / sr
+    y = np.full(n_frames, NO_CHORD, dtype=np.int64)
+    for start, end, label in segments:
+        y[(times >= start) & (times < end)] = chord_index(label)
+    return y

@@ -1,0 +1,155 @@
+"""GTZAN, for readers who downloaded a copy (an option, never the default).
+
+Introduced in ``06_genre_classification``. GTZAN (Tzanetakis and Cook 2002)
+has 1000 30-second excerpts in 10 genres, and known faults: repeated excerpts,
+several excerpts of one artist, mislabelings and a corrupt file
+(``jazz.00054.wav``). Random splits put one artist on both sides and inflate
+accuracy. :func:`load_gtzan` uses the fault-filtered split of Kereliuk, Sturm
+and Larsen (2015), 443 / 197 / 290 excerpts, shipped as file lists in
+``helpers/splits/`` (from github.com/coreyker/dnn-mgr). Files that do not
+decode are skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from ..audio import load_audio
+from ..env import data_dir
+from ..errors import AudioFileError, DatasetError, ParameterError
+
+__all__ = ["GTZAN_GENRES", "gtzan_split_files", "load_gtzan"]
+
+#: The ten genres, in label order.
+GTZAN_GENRES = (
+    "blues",
+    "classical",
+    "country",
+    "disco",
+    "hiphop",
+    "jazz",
+    "metal",
+    "pop",
+    "reggae",
+    "rock",
+)
+_SPLITS = ("train", "valid", "test")
+_HOWTO = (
+    "GTZAN is not downloaded automatically (its original host is gone). Get a "
+    "copy (e.g. the Kaggle dataset 'GTZAN Dataset - Music Genre Classification', "
+    "folder genres_original/), and put the genre folders (blues/, classical/, ... "
+    "each with files like blues.00000.wav) under {root}, or pass root=... . "
+    "The embedded 'styles' dataset (load_styles) needs no download."
+)
+
+
+def gtzan_split_files(split: str) -> list[str]:
+    """The fault-filtered file list of one split, as ``genre/genre.000NN.wav``.
+
+    Raises
+    ------
+    ParameterError
+        If ``split`` is not ``"train"``, ``"valid"`` or ``"test"``.
+    DatasetError
+        If the list file is missing from ``helpers/splits/``.
+    """
+    if split not in _SPLITS:
+        raise ParameterError(f"split must be one of {_SPLITS}, got {split!r}")
+    path = (
+        Path(__file__).resolve().parents[1] / "splits" / f"gtzan_{split}_filtered.txt"
+    )
+    if not path.is_file():
+        raise DatasetError(
+            f"the GTZAN split list {str(path)!r} is missing; reinstall the helpers "
+            "package or copy it from https://github.com/coreyker/dnn-mgr"
+        )
+    lines = path.read_text().splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[dict]:
+    """Items of one fault-filtered split of a local GTZAN copy.
+
+    Parameters
+    ----------
+    root : str, os.PathLike or None
+        The folder holding the genre folders (searched recursively, so the
+        Kaggle ``Data/genres_original/`` layout works too); ``None``:
+        ``data_dir() / "gtzan"``.
+    split : str
+        ``"train"``, ``"valid"`` or ``"test"``.
+    check : bool
+        Decode each file once and skip (with a warning) those that fail, such
+        as the corrupt ``jazz.00054.wav``.
+
+    Returns
+    -------
+    items : list of dict
+        ``audio_path``, ``genre``, ``y`` (index in :data:`GTZAN_GENRES`),
+        ``id`` (e.g. ``"jazz.00054"``), ``split``. Unreadable and missing
+        files are left out, each reported by a warning.
+
+    Raises
+    ------
+    DatasetError
+        If the folder is missing or holds none of the split's files, with
+        what to download and where to put it.
+    """
+    if split not in _SPLITS:
+        raise ParameterError(f"split must be one of {_SPLITS}, got {split!r}")
+    if root is None:
+        root = data_dir() / "gtzan"
+    if not isinstance(root, (str, os.PathLike)):
+        raise ParameterError(f"root must be a str or path, got {type(root).__name__}")
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        raise DatasetError(
+            f"no GTZAN folder at {str(root)!r}. " + _HOWTO.format(root=root)
+        )
+    found = {}
+    for path in root.rglob("*"):
+        if (
+            path.suffix.lower() in (".wav", ".au")
+            and path.stem.split(".")[0] in GTZAN_GENRES
+        ):
+            found.setdefault(path.stem, path)
+    wanted = gtzan_split_files(split)
+    items, missing, skipped = [], [], []
+    for rel in wanted:
+        stem = Path(rel).stem
+        path = found.get(stem)
+        if path is None:
+            missing.append(stem)
+            continue
+        if check:
+            try:
+                load_audio(path, sr=None, duration=None)
+            except AudioFileError as error:
+                skipped.append((str(path), str(error)))
+                continue
+        genre = stem.split(".")[0]
+        items.append(
+            {
+                "id": stem,
+                "audio_path": str(path),
+                "genre": genre,
+                "y": GTZAN_GENRES.index(genre),
+                "split": split,
+            }
+        )
+    if not items:
+        raise DatasetError(
+            f"none of the {len(wanted)} GTZAN {split} files found under "
+            f"{str(root)!r}. " + _HOWTO.format(root=root)
+        )
+    if missing:
+        warnings.warn(
+            f"{len(missing)} GTZAN {split} files are missing under {root} "
+            f"(e.g. {missing[:3]}); using the {len(items)} found",
+            stacklevel=2,
+        )
+    for path, why in skipped:
+        warnings.warn(f"skipping unreadable GTZAN file {path}: {why}", stacklevel=2)
+    return items

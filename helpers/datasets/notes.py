@@ -1,0 +1,118 @@
+"""``notes``: single notes of many General MIDI instruments (an NSynth-like set).
+
+Introduced in ``05_instrument_recognition`` (CNN on log-mel patches) and used
+for pitch estimation. Each item is one note, 1 s long at ``SR`` (held for
+0.8 s, then the release), of one General MIDI program at one pitch and one
+velocity, rendered with :func:`helpers.render.render_midi`.
+
+Labels (exact, from the MIDI): ``family`` (one of :data:`NOTE_FAMILIES`),
+``program`` (0-127), ``program_name``, ``pitch`` (MIDI), ``velocity`` (1-127).
+
+Two leakage-safe splits are stored with every item:
+
+- ``split`` (the default, as in NSynth): *by program within each family*. Of
+  the 8 programs of a family, 6 are for training, 1 for validation and 1 for
+  testing, so test notes come from instruments never heard in training: this
+  measures whether the model learned the family, not the instrument.
+- ``split_note``: every program is heard in training; each (program, pitch)
+  note is on one side only. Easier (instrument identification), but keep in
+  mind that a SoundFont plays neighbouring pitches from the same recording.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import SR
+from ..render import GM_FAMILIES, midi_from_notes, program_name, render_midi
+from ._build import Spec, item_rng
+
+__all__ = ["NOTE_FAMILIES", "NOTES", "UNPITCHED_PROGRAMS"]
+
+#: The ten General MIDI families used, in label order (chance is 10 %).
+NOTE_FAMILIES = GM_FAMILIES[:10]
+
+#: Programs whose notes have no clear pitch (left out of pitch checks).
+UNPITCHED_PROGRAMS = frozenset({47, 55, 119})
+
+#: Playable MIDI pitch range per family (low, high inclusive).
+_RANGES = {
+    "piano": (36, 96),
+    "chromatic_percussion": (60, 96),
+    "organ": (36, 84),
+    "guitar": (40, 76),
+    "bass": (28, 55),
+    "strings": (40, 84),
+    "ensemble": (43, 84),
+    "brass": (43, 77),
+    "reed": (48, 81),
+    "pipe": (60, 93),
+}
+#: Ranges of programs far from their family's range.
+_PROGRAM_RANGES = {
+    43: (28, 55),
+    42: (36, 69),
+    58: (28, 55),
+    70: (34, 67),
+    72: (72, 100),
+}
+_VELOCITIES = (50, 75, 100, 127)
+_HOLD = 0.8  # seconds the key is held
+_LENGTH = 1.0  # seconds per item
+_GAIN = 3.0  # fixed (not per-note) gain, so velocity stays audible as level
+
+
+def _plan(quick: bool, seed: int):
+    per_program = 8 if quick else 40
+    items = []
+    for f_index, family in enumerate(NOTE_FAMILIES):
+        programs = list(range(8 * f_index, 8 * f_index + 8))
+        order = item_rng(seed, "notes-split", family).permutation(programs)
+        held_out = {int(order[0]): "test", int(order[1]): "valid"}
+        for program in programs:
+            low, high = _PROGRAM_RANGES.get(program, _RANGES[family])
+            rng = item_rng(seed, "notes", program)
+            pitches = np.arange(low, high + 1)
+            picks = rng.choice(
+                pitches, size=per_program, replace=per_program > len(pitches)
+            )
+            for k, pitch in enumerate(picks):
+                velocity = int(rng.choice(_VELOCITIES))
+                u = rng.random()
+                items.append(
+                    {
+                        "id": f"{program:03d}-{k:03d}",
+                        "family": family,
+                        "program": program,
+                        "program_name": program_name(program),
+                        "pitch": int(pitch),
+                        "velocity": velocity,
+                        "pitched": program not in UNPITCHED_PROGRAMS,
+                        "split": held_out.get(program, "train"),
+                        "split_note": "train"
+                        if u < 0.7
+                        else "valid"
+                        if u < 0.85
+                        else "test",
+                        "group": f"program-{program:03d}",
+                        "seconds": _LENGTH,
+                    }
+                )
+    info = {
+        "classes": list(NOTE_FAMILIES),
+        "target": "family",
+        "splits": {"split": "by program within family", "split_note": "by note"},
+        "sr": SR,
+    }
+    return items, info
+
+
+def _render(item: dict, seed: int) -> np.ndarray:
+    note = (item["pitch"], 0.0, _HOLD, item["velocity"])
+    y = render_midi(midi_from_notes([(item["program"], [note])], end=_LENGTH + 0.05))
+    n = int(round(_LENGTH * SR))
+    y = np.pad(y[:n], (0, max(0, n - len(y))))
+    return y * _GAIN
+
+
+NOTES = Spec(name="notes", version=1, plan=_plan, render=_render)

@@ -1,0 +1,160 @@
+"""``styles``: 6-second clips of four style groups of the music21 corpus.
+
+Introduced in ``06_genre_classification`` (a genre-like, clip-level task).
+The classes (:data:`STYLE_CLASSES`):
+
+- ``chorale``: Bach's four-part chorales;
+- ``renaissance``: Palestrina's mass movements (Humdrum scores);
+- ``irish``: fiddle tunes from Ryan's Mammoth Collection (1883, ABC);
+- ``classical``: string-quartet movements by Haydn, Mozart and Beethoven.
+
+Every clip draws its instruments (one per part), tempo (66-126 quarter notes a
+minute) and transposition (-3 to +3 semitones) from the *same* distributions
+whatever its class, so timbre and register alone do not give the answer: what
+is left is texture, harmony, rhythm and melody. Labels: ``style``, ``source``
+(corpus file), ``start_ql`` (clip start in the score, quarter notes), ``tempo``,
+``transpose``, ``programs``. Splits are by piece (a quartet's movements count
+as one piece), so clips of one piece never straddle two splits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import SR
+from ._build import Spec, item_rng
+from ._scores import corpus_files, load_score
+from .splits import group_split
+
+__all__ = ["STYLES", "STYLE_CLASSES", "STYLE_PROGRAMS"]
+
+#: Class names, in label order.
+STYLE_CLASSES = ("chorale", "renaissance", "irish", "classical")
+#: Corpus globs per class.
+_SOURCES = {
+    "chorale": ("bach/bwv*.mxl",),
+    "renaissance": ("palestrina/*.krn",),
+    "irish": ("ryansMammoth/*.abc",),
+    "classical": (
+        "haydn/opus*/movement*.mxl",
+        "mozart/k[0-9]*/movement[0-9].mxl",
+        "beethoven/opus*/movement*.mxl",
+    ),
+}
+#: One shared pool of programs for every class.
+STYLE_PROGRAMS = (
+    0,
+    4,
+    6,
+    11,
+    19,
+    21,
+    22,
+    24,
+    25,
+    40,
+    41,
+    42,
+    46,
+    48,
+    52,
+    56,
+    60,
+    68,
+    71,
+    73,
+    105,
+)
+CLIP_SECONDS = 6.0
+_PEAK = 0.7
+
+
+def _group(style: str, source: str) -> str:
+    if style == "classical":  # movements of one quartet are one piece
+        return source.rsplit("/", 1)[0]
+    return source
+
+
+def _plan(quick: bool, seed: int):
+    pieces, clips = (6, 5) if quick else (30, 8)
+    items = []
+    for style in STYLE_CLASSES:
+        files = sorted(
+            {f for pattern in _SOURCES[style] for f in corpus_files(pattern)}
+        )
+        order = item_rng(seed, "styles-order", style).permutation(len(files))
+        taken = 0
+        for i in order:
+            source = files[i]
+            try:
+                score = load_score(source)
+            except Exception:  # noqa: BLE001 - an unparseable file is skipped
+                continue
+            # the slowest tempo must still leave room for a clip
+            if score["end_ql"] * 60.0 / 126 < CLIP_SECONDS * 1.5:
+                continue
+            for k in range(clips):
+                items.append(_item(style, source, score, k, seed))
+            taken += 1
+            if taken == pieces:
+                break
+    groups = [item["group"] for item in items]
+    for item, split in zip(items, group_split(groups, seed=seed), strict=False):
+        item["split"] = split
+    info = {"classes": list(STYLE_CLASSES), "target": "style", "sr": SR}
+    return items, info
+
+
+def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
+    rng = item_rng(seed, "styles", source, k)
+    qpm = float(rng.integers(66, 127))
+    transpose = int(rng.integers(-3, 4))
+    programs = [int(p) for p in rng.choice(STYLE_PROGRAMS, size=len(score["parts"]))]
+    clip_ql = CLIP_SECONDS * qpm / 60.0
+    start_ql = float(rng.uniform(0, max(0.0, score["end_ql"] - clip_ql)))
+    start_ql = round(start_ql * 4) / 4  # on a sixteenth-note grid
+    name = source.rsplit(".", 1)[0].replace("/", "_")
+    return {
+        "id": f"{style}-{name}-{k}",
+        "style": style,
+        "source": source,
+        "group": _group(style, source),
+        "start_ql": start_ql,
+        "tempo": qpm,
+        "transpose": transpose,
+        "programs": programs,
+        "seconds": CLIP_SECONDS,
+    }
+
+
+def _render(item: dict, seed: int) -> np.ndarray:
+    from ..render import midi_from_notes, render_midi
+
+    score = load_score(item["source"])
+    sec = 60.0 / item["tempo"]
+    t0 = item["start_ql"] * sec
+    tracks = []
+    velocities = item_rng(seed, "styles-velocity", item["id"]).integers(
+        70, 101, size=len(item["programs"])
+    )
+    for part, program, vel in zip(
+        score["parts"], item["programs"], velocities, strict=False
+    ):
+        notes = []
+        for pitch, on, dur in part:
+            start, end = on * sec - t0, (on + dur) * sec - t0
+            if end <= 0 or start >= CLIP_SECONDS:
+                continue
+            notes.append((pitch + item["transpose"], max(start, 0.0), end, int(vel)))
+        if notes:
+            tracks.append((program, notes))
+    n = int(round(CLIP_SECONDS * SR))
+    if not tracks:
+        return np.zeros(n, dtype=np.float32)
+    y = render_midi(midi_from_notes(tracks, end=CLIP_SECONDS + 0.05))
+    y = np.pad(y[:n], (0, max(0, n - len(y))))
+    peak = float(np.max(np.abs(y))) or 1.0
+    return y * (_PEAK / peak)
+
+
+STYLES = Spec(name="styles", version=1, plan=_plan, render=_render)
