@@ -1,0 +1,108 @@
+import numpy as np
+import pytest
+
+from helpers.audio import (
+    load_audio,
+    play,
+    to_mono,
+    validate_audio,
+    validate_sr,
+    write_audio,
+)
+from helpers.errors import AudioFileError, ParameterError
+
+
+@pytest.mark.parametrize("ext", ["wav", "flac", "ogg", "mp3", "aiff"])
+def test_load_any_common_format_to_float32_mono(tmp_path, harmonic_note, sr, ext):
+    path = write_audio(tmp_path / f"note.{ext}", harmonic_note, sr)
+    y, out_sr = load_audio(path, sr=16000)
+    assert out_sr == 16000
+    assert y.dtype == np.float32 and y.ndim == 1
+    assert abs(len(y) - 16000) < 0.05 * 16000  # lossy codecs pad a little
+    assert 0.2 < np.abs(y).max() < 0.35
+
+
+def test_load_stereo_averages_channels(tmp_path, sr):
+    import soundfile as sf
+
+    stereo = np.stack([np.full(sr, 0.5), np.full(sr, -0.1)], axis=1)
+    sf.write(tmp_path / "stereo.wav", stereo, sr, subtype="FLOAT")
+    y, _ = load_audio(tmp_path / "stereo.wav", sr=None)
+    assert y.shape == (sr,)
+    np.testing.assert_allclose(y, 0.2, atol=1e-6)
+    y2, _ = load_audio(tmp_path / "stereo.wav", sr=None, mono=False)
+    assert y2.shape == (2, sr)
+
+
+def test_load_offset_and_duration(tmp_path, harmonic_note, sr):
+    path = write_audio(tmp_path / "n.wav", harmonic_note, sr)
+    y, _ = load_audio(path, sr=None, offset=0.25, duration=0.5)
+    assert len(y) == sr // 2
+
+
+def test_missing_file_raises(tmp_path):
+    with pytest.raises(AudioFileError, match="does not exist"):
+        load_audio(tmp_path / "nope.wav")
+
+
+def test_corrupt_file_raises(tmp_path):
+    bad = tmp_path / "corrupt.wav"
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
+    with pytest.raises(AudioFileError, match="could not decode"):
+        load_audio(bad)
+
+
+def test_empty_file_raises(tmp_path, sr):
+    import soundfile as sf
+
+    sf.write(tmp_path / "empty.wav", np.zeros(0), sr)
+    with pytest.raises(AudioFileError, match="no audio samples"):
+        load_audio(tmp_path / "empty.wav")
+
+
+@pytest.mark.parametrize("bad_sr", [0, -22050, float("nan"), "22050", 22050.5, True])
+def test_bad_sample_rate_raises(bad_sr):
+    with pytest.raises(ParameterError, match="sr"):
+        validate_sr(bad_sr)
+
+
+@pytest.mark.parametrize(
+    ("y", "match"),
+    [
+        (np.zeros(100, dtype=np.int16), "floating-point"),
+        (np.array([0.0, np.nan, 0.1]), "NaN"),
+        (np.array([0.0, np.inf]), "NaN or infinite"),
+        (np.zeros(0, dtype=np.float32), "empty"),
+        (np.zeros((2, 100), dtype=np.float32), "mono"),
+        ([0.0, 0.1], "numpy.ndarray"),
+    ],
+)
+def test_validate_audio_rejects_bad_input(y, match):
+    with pytest.raises(ParameterError, match=match):
+        validate_audio(y)
+
+
+def test_validate_audio_too_short_names_the_minimum():
+    with pytest.raises(ParameterError, match="at least 2048"):
+        validate_audio(np.zeros(100, np.float32), min_samples=2048)
+
+
+def test_validate_audio_names_the_argument():
+    with pytest.raises(ParameterError, match="^clip must"):
+        validate_audio(np.zeros(10, np.int32), name="clip")
+
+
+def test_to_mono_and_play(harmonic_note, sr):
+    assert (
+        to_mono(np.stack([harmonic_note, harmonic_note])).shape == harmonic_note.shape
+    )
+    player = play(harmonic_note, sr)
+    assert "<audio" in player._repr_html_()
+    with pytest.raises(ParameterError):
+        play(np.zeros((2, 10), np.float32), sr)
+
+
+def test_write_audio_is_atomic(tmp_path, harmonic_note, sr):
+    path = write_audio(tmp_path / "sub" / "x.flac", harmonic_note, sr)
+    assert path.exists()
+    assert not list(path.parent.glob(".*.tmp"))
