@@ -1,0 +1,61 @@
+import ipywidgets as widgets
+import matplotlib.figure
+import pytest
+
+from helpers import widgets as W
+from helpers.errors import ParameterError
+
+
+def test_explorer_static_draws_each_setting():
+    calls = []
+
+    def draw(ax, gain):
+        calls.append(gain)
+        ax.plot([0, 1], [0, gain])
+
+    control = {"gain": widgets.FloatSlider(value=1.0, min=0, max=2)}
+    fig = W.explorer(draw, control, static=True, static_values=[{"gain": 0.5}, {}])
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert calls == [0.5, 1.0]
+    assert len(fig.axes) == 2
+
+
+def test_explorer_live_returns_a_widget_that_redraws(monkeypatch):
+    calls = []
+    control = {"gain": widgets.FloatSlider(value=1.0)}
+    view = W.explorer(lambda ax, gain: calls.append(gain), control, static=False)
+    assert isinstance(view, widgets.VBox)
+    control["gain"].value = 0.25
+    assert calls[-1] == 0.25
+
+
+def test_explorer_follows_the_static_switch(monkeypatch):
+    monkeypatch.setenv("MIRDL_STATIC", "1")
+    control = {"gain": widgets.FloatSlider(value=1.0)}
+    assert isinstance(
+        W.explorer(lambda ax, gain: None, control), matplotlib.figure.Figure
+    )
+
+
+def test_explorer_needs_controls():
+    with pytest.raises(ParameterError, match="controls"):
+        W.explorer(lambda ax: None, {})
+
+
+def test_representation_explorer_both_ways(harmonic_note, sr):
+    fig = W.representation_explorer(harmonic_note, sr, static=True)
+    assert len(fig.axes) >= 3
+    assert isinstance(
+        W.representation_explorer(harmonic_note, sr, static=False), widgets.VBox
+    )
+
+
+@pytest.mark.parametrize("kind", W.REPRESENTATIONS)
+def test_draw_representation_every_kind(harmonic_note, sr, kind):
+    fig, ax = W.draw_representation(harmonic_note, sr, kind=kind)
+    assert kind in ax.get_title()
+
+
+def test_draw_representation_bad_kind(harmonic_note):
+    with pytest.raises(ParameterError, match="kind"):
+        W.draw_representation(harmonic_note, kind="wavelet")
