@@ -53,6 +53,7 @@ WORKER = textwrap.dedent(
         )
         results[kind] = {"state": model.state_dict(), "history": asdict(history)}
     torch.save(results, out / f"rank{rank}.pt")
+    dist.barrier()  # no rank tears down gloo while another still talks to it
     dist.destroy_process_group()
     """
 )
