@@ -655,10 +655,10 @@ def _set_rng_states(states: dict, generator: torch.Generator) -> None:
     np.random.set_state(
         (kind, np.asarray(keys, dtype=np.uint32), pos, has_gauss, gauss)
     )
-    torch.set_rng_state(states["torch"])
+    torch.set_rng_state(states["torch"].cpu())
     if states["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(states["cuda"])
-    generator.set_state(states["shuffle"])
+        torch.cuda.set_rng_state_all([t.cpu() for t in states["cuda"]])
+    generator.set_state(states["shuffle"].cpu())
 
 
 def save_checkpoint(path, state: dict) -> Path:
@@ -1141,7 +1141,9 @@ def fit(
         valid_batches = _batches(valid, name="valid", shuffle=False, **common)
     history, best_state, start = History(monitor=monitor, mode=mode), None, 1
     if checkpoint is not None and Path(checkpoint).exists():
-        state = load_checkpoint(checkpoint, map_location=device)
+        # On the CPU: random-generator states must stay there; load_state_dict
+        # copies the rest to the model's device.
+        state = load_checkpoint(checkpoint, map_location="cpu")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scaler.load_state_dict(state["scaler"])
@@ -1158,7 +1160,11 @@ def fit(
     if world_size > 1:  # after loading: DDP broadcasts rank 0's weights
         from torch.nn.parallel import DistributedDataParallel
 
-        ids = [device.index] if device.type == "cuda" else None
+        ids = None
+        if device.type == "cuda":
+            ids = [
+                torch.cuda.current_device() if device.index is None else device.index
+            ]
         net = DistributedDataParallel(model, device_ids=ids)
 
     report = _Reporter(progress=progress, live_plot=live_plot, enabled=rank == 0)
