@@ -14,7 +14,7 @@ notebooks: venv
 
 test: venv
 	@MIRDL_QUICK=1 MIRDL_STATIC=1 .venv/bin/python -m pytest tests notebooks \
-		--nbval-lax --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+		--nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 lint: venv
 	@.venv/bin/ruff check helpers tests benchmarks scripts notebooks
