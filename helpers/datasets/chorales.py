@@ -64,6 +64,8 @@ CHORALE_PROGRAMS = (
 )
 _TAIL = 1.5  # seconds of release after the last note
 _PEAK = 0.7
+#: Chorales, quick and full (None: every usable one).
+_SIZES = {True: 24, False: None}
 
 
 def score_beats(score: dict) -> tuple[list[float], list[float]]:
@@ -110,7 +112,7 @@ def tune_key(score: dict, n: int = 10) -> str:
 
 
 def _plan(quick: bool, seed: int):
-    n_pieces = 24 if quick else None
+    n_pieces = _SIZES[bool(quick)]
     files = corpus_files("bach/bwv*.mxl")
     order = item_rng(seed, "chorales-order").permutation(len(files))
     chosen = []

@@ -57,13 +57,15 @@ _PROGRAM_RANGES = {
     72: (72, 100),
 }
 _VELOCITIES = (50, 75, 100, 127)
+#: Notes per program, quick and full (one code path, two sizes).
+_SIZES = {True: 8, False: 40}
 _HOLD = 0.8  # seconds the key is held
 _LENGTH = 1.0  # seconds per item
 _GAIN = 3.0  # fixed (not per-note) gain, so velocity stays audible as level
 
 
 def _plan(quick: bool, seed: int):
-    per_program = 8 if quick else 40
+    per_program = _SIZES[bool(quick)]
     items = []
     for f_index, family in enumerate(NOTE_FAMILIES):
         programs = list(range(8 * f_index, 8 * f_index + 8))

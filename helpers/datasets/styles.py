@@ -67,6 +67,8 @@ STYLE_PROGRAMS = (
 )
 CLIP_SECONDS = 6.0
 _PEAK = 0.7
+#: (pieces per class, clips per piece), quick and full.
+_SIZES = {True: (6, 5), False: (30, 8)}
 
 
 def _group(style: str, source: str) -> str:
@@ -76,7 +78,7 @@ def _group(style: str, source: str) -> str:
 
 
 def _plan(quick: bool, seed: int):
-    pieces, clips = (6, 5) if quick else (30, 8)
+    pieces, clips = _SIZES[bool(quick)]
     items = []
     for style in STYLE_CLASSES:
         files = sorted(

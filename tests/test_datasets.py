@@ -1,0 +1,358 @@
+"""Tests of helpers.datasets: determinism, recovery, splits, labels, loaders.
+
+The builds here are tiny versions of the quick sets (the sizes are patched),
+in a temporary data folder, so that the whole file runs in about a minute.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers.audio import load_audio
+from helpers.datasets import (
+    CHORD_CLASSES,
+    AudioDataset,
+    FeatureDataset,
+    build,
+    check_group_split,
+    chord_index,
+    chord_label,
+    chord_segments,
+    chord_targets,
+    group_split,
+    load_chorales,
+    load_manifest,
+    load_notes,
+    load_styles,
+    make_probes,
+)
+from helpers.datasets import chorales as chorales_module
+from helpers.datasets import notes as notes_module
+from helpers.datasets import styles as styles_module
+from helpers.datasets._build import dataset_dir, verify
+from helpers.errors import DatasetError, ParameterError
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = "notes._SIZES[True] = 2; chorales._SIZES[True] = 4; styles._SIZES[True] = (2, 2)"
+
+
+@pytest.fixture(scope="session")
+def score_cache(tmp_path_factory):
+    """One cache of parsed scores for every test (parsing is the slow part)."""
+    return tmp_path_factory.mktemp("scores")
+
+
+def _data_folder(path: Path, scores: Path) -> str:
+    path.mkdir(parents=True, exist_ok=True)
+    if not (path / "_scores").exists():
+        (path / "_scores").symlink_to(scores, target_is_directory=True)
+    return str(path)
+
+
+@pytest.fixture
+def tiny(monkeypatch, tmp_path, score_cache):
+    """A temporary data folder and tiny quick sizes."""
+    monkeypatch.setenv("MIRDL_DATA", _data_folder(tmp_path / "data", score_cache))
+    monkeypatch.setitem(notes_module._SIZES, True, 2)
+    monkeypatch.setitem(chorales_module._SIZES, True, 4)
+    monkeypatch.setitem(styles_module._SIZES, True, (2, 2))
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, score_cache):
+    """One tiny quick build of every dataset, shared by the read-only tests."""
+    mp = pytest.MonkeyPatch()
+    root = tmp_path_factory.mktemp("built")
+    mp.setenv("MIRDL_DATA", _data_folder(root, score_cache))
+    mp.setitem(notes_module._SIZES, True, 3)
+    mp.setitem(chorales_module._SIZES, True, 5)
+    mp.setitem(styles_module._SIZES, True, (3, 2))
+    manifests = build(quick=True, progress=False, workers=1)
+    yield manifests
+    mp.undo()
+
+
+def _checksums(manifest):
+    return {item["path"]: item["sha256"] for item in manifest["items"]}
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def test_same_seed_same_bytes(tiny, monkeypatch, tmp_path, score_cache):
+    first = build(quick=True, progress=False, workers=1)
+    monkeypatch.setenv("MIRDL_DATA", _data_folder(tmp_path / "again", score_cache))
+    second = build(quick=True, progress=False, workers=1)
+    for name in first:
+        assert _checksums(first[name]) == _checksums(second[name]), name
+        labels = [i.get("labels_sha256") for i in first[name]["items"]]
+        assert labels == [i.get("labels_sha256") for i in second[name]["items"]]
+    other = build("notes", quick=True, seed=1, progress=False, workers=1)["notes"]
+    assert _checksums(other) != _checksums(first["notes"])
+
+
+def test_rebuild_repairs_missing_and_corrupt_files(tiny):
+    reference = build("chorales", quick=True, progress=False, workers=1)["chorales"]
+    root = dataset_dir("chorales", quick=True)
+    items = reference["items"]
+    (root / "manifest.json").unlink()  # as if killed before the end
+    (root / items[0]["path"]).unlink()  # a missing file
+    with open(root / items[1]["path"], "r+b") as f:  # a damaged file
+        f.seek(200)
+        f.write(b"\x00" * 64)
+    (root / items[2]["labels_path"]).write_text("{")  # damaged labels
+    (root / "audio" / ".stray.flac.123.tmp").write_bytes(b"half")
+    repaired = build("chorales", quick=True, progress=False, workers=1)["chorales"]
+    assert _checksums(repaired) == _checksums(reference)
+    assert verify(root, repaired) == []
+    assert not list(root.rglob("*.tmp"))
+
+
+def test_killed_build_resumes_to_identical_checksums(tiny, monkeypatch, tmp_path):
+    script = (
+        "from helpers.datasets import build, notes, chorales, styles; "
+        f"{TINY}; build('notes', quick=True, progress=False, workers=1)"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=REPO)
+    journal = dataset_dir("notes", quick=True) / "journal.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if journal.is_file() and journal.read_text().count("\n") >= 20:
+            break
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        pytest.skip("the build finished before it could be killed")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    root = dataset_dir("notes", quick=True)
+    assert not (root / "manifest.json").exists()
+    resumed = build("notes", quick=True, progress=False, workers=1)["notes"]
+    monkeypatch.setenv("MIRDL_DATA", str(tmp_path / "clean"))  # notes parse nothing
+    clean = build("notes", quick=True, progress=False, workers=1)["notes"]
+    assert _checksums(resumed) == _checksums(clean)
+
+
+# ---------------------------------------------------------------------- splits
+
+
+def test_no_piece_in_two_splits(built):
+    for name in ("chorales", "styles"):
+        items = built[name]["items"]
+        check_group_split([i["group"] for i in items], [i["split"] for i in items])
+        check_group_split([i["source"] for i in items], [i["split"] for i in items])
+        assert {i["split"] for i in items} == {"train", "valid", "test"}
+    notes = built["notes"]["items"]
+    check_group_split([i["program"] for i in notes], [i["split"] for i in notes])
+    for family in {i["family"] for i in notes}:  # every family on every side
+        assert {i["split"] for i in notes if i["family"] == family} == {
+            "train",
+            "valid",
+            "test",
+        }
+
+
+def test_group_split_keeps_groups_whole_and_balanced():
+    groups = [f"piece{k // 3}" for k in range(300)]
+    splits = group_split(groups, seed=3)
+    check_group_split(groups, splits)
+    share = {s: splits.count(s) / len(splits) for s in set(splits)}
+    assert abs(share["train"] - 0.7) < 0.05 and abs(share["test"] - 0.15) < 0.05
+    assert splits == group_split(groups, seed=3)
+
+
+def test_group_split_rejects_bad_arguments():
+    with pytest.raises(ParameterError, match="sum to 1"):
+        group_split(["a", "b", "c"], fractions=(0.5, 0.2, 0.2))
+    with pytest.raises(ParameterError, match="same length"):
+        group_split(["a", "b"], fractions=(0.5, 0.5), names=("x",))
+    with pytest.raises(ParameterError, match="distinct groups"):
+        group_split(["a", "a", "b"])
+    with pytest.raises(ParameterError, match="both split"):
+        check_group_split(["a", "a"], ["train", "test"])
+
+
+# ---------------------------------------------------------- labels, verified
+
+
+def test_note_pitch_matches_label(built):
+    import librosa
+
+    items = [i for i in load_notes("all", quick=True) if i["pitched"]][::2]
+    hits = 0
+    for item in items:
+        y, sr = load_audio(item["audio_path"])
+        chroma = librosa.feature.chroma_cqt(y=y[: int(0.7 * sr)], sr=sr)
+        hits += int(np.argmax(chroma.mean(axis=1))) == item["pitch"] % 12
+    assert hits / len(items) > 0.85  # pitch class; chance is 1/12
+    exact = 0
+    subset = items[:: max(1, len(items) // 8)][:8]
+    for item in subset:
+        y, sr = load_audio(item["audio_path"])
+        f0, voiced, _ = librosa.pyin(y[: int(0.5 * sr)], fmin=25, fmax=4200, sr=sr)
+        if voiced.any():
+            est = librosa.hz_to_midi(np.nanmedian(f0[voiced]))
+            exact += abs(est - item["pitch"]) < 0.6
+    assert exact / len(subset) >= 0.75  # absolute pitch, octave included
+
+
+def test_chorale_chroma_agrees_with_chord_labels(built):
+    import librosa
+
+    templates = np.zeros((24, 12))
+    for r in range(12):
+        templates[r, [r, (r + 4) % 12, (r + 7) % 12]] = 1
+        templates[12 + r, [r, (r + 3) % 12, (r + 7) % 12]] = 1
+    hits = total = 0
+    for item in load_chorales("all", quick=True)[:4]:
+        y, sr = load_audio(item["audio_path"])
+        chroma = librosa.feature.chroma_cqt(y=y, sr=sr)
+        target = chord_targets(item["chords"], chroma.shape[1])
+        guess = np.argmax(templates @ chroma, axis=0)
+        known = target < 24
+        hits += int(np.sum(guess[known] == target[known]))
+        total += int(known.sum())
+    assert total > 500
+    assert hits / total > 0.5  # chance is about 1/24
+
+
+def test_chorale_labels_are_consistent(built):
+    for item in load_chorales("all", quick=True):
+        assert item["key"].split()[1] in ("major", "minor")
+        beats, downbeats = np.array(item["beats"]), np.array(item["downbeats"])
+        assert len(beats) > 8 and set(downbeats) <= set(beats)
+        period = np.median(np.diff(beats))
+        assert abs(period - 60 / item["tempo"]) < 1e-3  # quarter-note beats
+        assert item["chords"][-1][1] <= item["seconds"]
+        assert all(0 <= n[2] <= 127 for n in item["notes"])
+
+
+def test_chord_labels_from_pitch_sets():
+    assert chord_label([48, 52, 55]) == "C:maj"
+    assert chord_label([57, 60, 64]) == "A:min"
+    assert chord_label([48, 52, 55, 58]) == "C:maj"  # C7 reduces to C:maj
+    assert chord_label([57, 60, 64, 67]) == "A:min"  # Am7, not C6
+    assert chord_label([43, 55, 59]) == "G:maj"  # fifth omitted, root in bass
+    assert chord_label([59, 62, 65]) == "X"  # diminished
+    assert chord_label([]) == "N"
+    segs = chord_segments([(60, 0, 1), (64, 0, 1), (67, 0, 2), (71, 1, 2), (62, 1, 2)])
+    assert segs == [[0, 1, "C:maj"], [1, 2, "G:maj"]]
+    y = chord_targets([[0.0, 1.0, "C:maj"], [1.0, 2.0, "A:min"]], 100)
+    assert y[0] == 0 and y[60] == chord_index("A:min") == 21 and y[99] == 24
+    assert len(CHORD_CLASSES) == 25
+    with pytest.raises(ParameterError, match="unknown root"):
+        chord_index("H:maj")
+    with pytest.raises(ParameterError, match="n_frames"):
+        chord_targets([], -1)
+
+
+# -------------------------------------------------------------- loading
+
+
+def test_loaders_return_items_with_audio(built):
+    train = load_notes("train", quick=True)
+    assert train and all(Path(i["audio_path"]).is_file() for i in train)
+    assert {i["split_note"] for i in load_notes("all", by="note", quick=True)} >= {
+        "train"
+    }
+    styles = load_styles("all", quick=True)
+    assert {i["style"] for i in styles} == set(styles_module.STYLE_CLASSES)
+    y, sr = load_audio(styles[0]["audio_path"])
+    assert sr == 22050 and abs(len(y) / sr - 6.0) < 0.01
+
+
+def test_first_load_builds_and_missing_cache_can_refuse(tiny):
+    with pytest.raises(DatasetError, match="python -m helpers.datasets build"):
+        load_manifest("notes", quick=True, build_missing=False)
+    items = load_notes("test", quick=True)  # builds on first use
+    assert items and all(i["split"] == "test" for i in items)
+    manifest = load_manifest("notes", quick=True, build_missing=False)
+    assert manifest["stats"]["items"] == 160
+
+
+def test_loaders_reject_bad_arguments(tiny):
+    with pytest.raises(ParameterError, match="split must be"):
+        load_notes("training")
+    with pytest.raises(ParameterError, match="by must be"):
+        load_notes("train", by="pitch")
+    with pytest.raises(ParameterError, match="name must be"):
+        build("gtzan")
+    with pytest.raises(ParameterError, match="quick must be"):
+        build("notes", quick="yes")
+    with pytest.raises(ParameterError, match="seed must be"):
+        build("notes", quick=True, seed=-1)
+
+
+def test_feature_dataset_caches_and_stacks(built):
+    train = load_notes("train", quick=True)
+    ds = FeatureDataset(train, feature="log_mel", target="family")
+    X, y = ds[0]
+    assert X.ndim == 2 and X.shape[0] == 128 and y.dtype.is_floating_point is False
+    assert ds.cache_path(0).is_file()
+    Xs, ys = ds.tensors("cpu")
+    assert Xs.shape[0] == len(train) == ys.shape[0]
+    assert set(ys.tolist()) <= set(range(len(ds.classes)))
+    test = FeatureDataset(
+        load_notes("test", quick=True), target="family", classes=ds.classes
+    )
+    assert test.classes == ds.classes
+    audio = AudioDataset(train, target="family")
+    x, label = audio[0]
+    assert x.shape == (22050,) and int(label) == ys[0]
+
+
+def test_feature_dataset_chord_targets(built):
+    items = load_chorales("train", quick=True)[:1]
+    ds = FeatureDataset(items, feature="chroma", target="chords")
+    X, y = ds[0]
+    assert X.shape[0] == 12 and y.shape == (X.shape[1],)
+    assert 0 < int((y < 24).sum())
+    with pytest.raises(ParameterError, match="one shape"):
+        FeatureDataset(load_chorales("all", quick=True)[:2], target="chords").tensors()
+    with pytest.raises(ParameterError, match="feature must be"):
+        FeatureDataset(items, feature="wavelet", target="chords")
+    with pytest.raises(ParameterError, match="target must be"):
+        FeatureDataset(items, target="genre")
+
+
+def test_cli_prints_a_table(tiny, capsys):
+    from helpers.datasets.__main__ import main
+
+    assert main(["build", "--quick", "--only", "notes", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "items" in out and "hours" in out and "size MB" in out
+    assert any(line.startswith("notes") and "160" in line for line in out.splitlines())
+    assert main(["build", "--quick", "--only", "nope", "--no-progress"]) == 1
+
+
+def test_manifest_is_json_with_checksums(built):
+    root = dataset_dir("styles", quick=True)
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert all(len(i["sha256"]) == 64 for i in manifest["items"])
+    assert manifest["key"]["seed"] == 0 and manifest["info"]["classes"]
+
+
+# --------------------------------------------------------------------- probes
+
+
+def test_probes_are_deterministic_and_labelled():
+    a = make_probes("tones", n=8)
+    assert a["audio"].shape == (8, 22050) and a["audio"].dtype == np.float32
+    assert np.array_equal(a["audio"], make_probes("tones", n=8)["audio"])
+    tri = make_probes("triads", n=8, duration=0.5)
+    assert set(tri["y"]) <= {0, 1, 2, 3} and tri["classes"][0] == "maj"
+    clicks = make_probes("clicks", n=4)
+    assert len(clicks["onsets"]) == 4 and all(len(o) >= 1 for o in clicks["onsets"])
+    assert np.max(np.abs(a["audio"])) <= 1.0
+    with pytest.raises(ParameterError, match="kind must be"):
+        make_probes("noise")
+    with pytest.raises(ParameterError, match="n must be"):
+        make_probes("tones", n=0)
