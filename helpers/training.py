@@ -740,6 +740,8 @@ class _Reporter:
         return tqdm(total=total, desc=f"epoch {epoch}/{num_epochs}", leave=False)
 
     def epoch_end(self, history: History, epoch: int, num_epochs: int, secs: float):
+        if self.live:  # the figure first, so that the lines collect below it
+            self._draw(history)
         if self.print_lines:
             parts = [f"epoch {epoch:>{len(str(num_epochs))}}/{num_epochs}"]
             parts.append(f"train_loss {history.train_loss[-1]:.4f}")
@@ -752,8 +754,6 @@ class _Reporter:
             parts.append(f"{secs:.1f} s" if secs >= 1 else f"{1000 * secs:.0f} ms")
             best = " *" if history.best_epoch == epoch else ""
             print(" | ".join(parts) + best, flush=True)
-        if self.live:
-            self._draw(history)
 
     def _draw(self, history: History) -> None:
         from IPython.display import display
@@ -776,9 +776,10 @@ class _Reporter:
             return
         if not self.live:  # headless notebook: the final curves, once
             self._draw(history)
-        import matplotlib.pyplot as plt
+        if self.fig is not None:
+            import matplotlib.pyplot as plt
 
-        plt.close(self.fig)  # else the inline backend draws it a second time
+            plt.close(self.fig)  # else the inline backend draws it a second time
 
 
 def _draw_history(history: History, axes) -> None:
