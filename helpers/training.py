@@ -730,7 +730,7 @@ class _Reporter:
             live_plot = notebook
         self.plot = bool(live_plot) and enabled and notebook
         self.live = self.plot and not static
-        self.fig = self.axes = self.handle = None
+        self.fig = self.handle = None
 
     def bar(self, epoch: int, num_epochs: int, total: int):
         if not self.bars:
@@ -756,15 +756,15 @@ class _Reporter:
             print(" | ".join(parts) + best, flush=True)
 
     def _draw(self, history: History) -> None:
+        import matplotlib.pyplot as plt
         from IPython.display import display
 
-        if self.fig is None:
-            import matplotlib.pyplot as plt
+        from .plotting import plot_history
 
-            n = 2 if (history.valid_metrics or history.train_metrics) else 1
-            self.fig, axes = plt.subplots(1, n, figsize=(5 * n, 3.2), squeeze=False)
-            self.axes = axes[0]
-        _draw_history(history, self.axes)
+        if self.fig is None:
+            self.fig = plt.figure(figsize=(7, 3))
+        self.fig.clf()  # plot_history adds a twin axis: start afresh each epoch
+        plot_history(history, ax=self.fig.add_subplot())
         self.fig.tight_layout()
         if self.handle is None:
             self.handle = display(self.fig, display_id=True)
@@ -780,31 +780,6 @@ class _Reporter:
             import matplotlib.pyplot as plt
 
             plt.close(self.fig)  # else the inline backend draws it a second time
-
-
-def _draw_history(history: History, axes) -> None:
-    """Loss curves on ``axes[0]``, metric curves on ``axes[1]`` if present."""
-    epochs = history.epochs
-    ax = axes[0]
-    ax.clear()
-    ax.plot(epochs, history.train_loss, label="train")
-    if history.valid_loss:
-        ax.plot(epochs, history.valid_loss, label="valid")
-    ax.set(xlabel="epoch", ylabel="loss")
-    if len(axes) > 1:
-        ax = axes[1]
-        ax.clear()
-        for split, table in (
-            ("train", history.train_metrics),
-            ("valid", history.valid_metrics),
-        ):
-            for name, values in table.items():
-                ax.plot(epochs, values, label=f"{split} {name}")
-        ax.set(xlabel="epoch", ylabel="metric")
-    for ax in axes:
-        if history.best_epoch is not None:
-            ax.axvline(history.best_epoch, color="0.6", ls="--", lw=1)
-        ax.legend(loc="best", fontsize="small")
 
 
 # --------------------------------------------------------------------------- #

@@ -28,7 +28,8 @@ def test_benchmark_runs_at_tiny_size(script, expected):
     proc = subprocess.run(
         [sys.executable, str(BENCH / script), "--size", "tiny", "--device", "cpu"],
         cwd=BENCH.parent,
-        env=dict(os.environ, PYTHONPATH=str(BENCH.parent)),
+        # One thread: a smoke test, and fast even when the machine is busy.
+        env=dict(os.environ, PYTHONPATH=str(BENCH.parent), OMP_NUM_THREADS="1"),
         capture_output=True,
         text=True,
         timeout=300,

@@ -51,6 +51,15 @@ def make_model(d=8, dropout=0.0):
 QUIET = dict(progress=False, live_plot=False)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny models gain nothing from threads, and lose 10x on a busy machine."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 # --------------------------------------------------------------------------- #
 # fit learns, and returns a History                                            #
 # --------------------------------------------------------------------------- #
