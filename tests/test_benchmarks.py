@@ -37,3 +37,24 @@ def test_benchmark_runs_at_tiny_size(script, expected):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     for text in expected:
         assert text in proc.stdout, proc.stdout
+
+
+def test_feature_benchmark_runs_at_tiny_size():
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "bench_features.py"),
+            "--clips",
+            "2",
+            "--seconds",
+            "1",
+            "--repeat",
+            "1",
+        ],
+        cwd=BENCH.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "vs librosa" in proc.stdout and "largest log-mel difference" in proc.stdout
