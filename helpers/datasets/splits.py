@@ -55,7 +55,7 @@ def group_split(
     Examples
     --------
     >>> group_split(["a", "a", "b", "c"], fractions=(0.5, 0.5), names=("x", "y"))
-    ['x', 'x', 'y', 'y']
+    ['y', 'y', 'x', 'x']
     """
     fractions = [float(f) for f in fractions]
     names = list(names)

@@ -38,57 +38,9 @@ def feature_function(name: str):
     """
     if name not in FEATURES:
         raise ParameterError(f"feature must be one of {FEATURES}, got {name!r}")
-    try:
-        from .. import features
+    from .. import features
 
-        return getattr(features, name)
-    except (ImportError, AttributeError):
-        return _FALLBACK[name]
-
-
-# librosa directly, used only while helpers.features lacks a function
-def _log_mel(y, *, sr=SR, hop_length=HOP_LENGTH, **kw):
-    import librosa
-
-    from ..config import N_FFT, N_MELS, TOP_DB
-
-    S = librosa.feature.melspectrogram(
-        y=y,
-        sr=sr,
-        n_fft=kw.get("n_fft", N_FFT),
-        hop_length=hop_length,
-        n_mels=kw.get("n_mels", N_MELS),
-    )
-    return librosa.power_to_db(S, ref=np.max, top_db=TOP_DB).astype(np.float32)
-
-
-def _chroma(y, *, sr=SR, hop_length=HOP_LENGTH):
-    import librosa
-
-    return librosa.feature.chroma_cqt(y=y, sr=sr, hop_length=hop_length)
-
-
-def _cqt(y, *, sr=SR, hop_length=HOP_LENGTH, **kw):
-    import librosa
-
-    return np.abs(librosa.cqt(y, sr=sr, hop_length=hop_length, **kw))
-
-
-def _unavailable(name):
-    def fail(y, **kw):
-        raise ParameterError(f"helpers.features.{name} is not available yet")
-
-    return fail
-
-
-_FALLBACK = {
-    "log_mel": _log_mel,
-    "chroma": _chroma,
-    "cqt": _cqt,
-    "mel_spectrogram": _unavailable("mel_spectrogram"),
-    "mfcc": _unavailable("mfcc"),
-    "stft_magnitude": _unavailable("stft_magnitude"),
-}
+    return getattr(features, name)
 
 
 def _targets(items, target, classes):
