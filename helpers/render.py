@@ -1,4 +1,4 @@
-"""Render MIDI to audio with a General MIDI SoundFont (introduced in ``03_datasets``).
+"""Render MIDI to audio with a General MIDI SoundFont (introduced in ``02_audio_representations``).
 
 Every embedded dataset is made of real compositions (the ``music21`` corpus)
 played by sampled instruments. The sound comes from one function,

@@ -1,4 +1,4 @@
-"""Your own audio: one subfolder per class (introduced in ``03_datasets``).
+"""Your own audio: one subfolder per class (introduced in ``02_audio_representations``).
 
 ::
 

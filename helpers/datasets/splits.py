@@ -1,6 +1,6 @@
 """Leakage-safe splits: every member of a group lands on the same side.
 
-Introduced in ``03_datasets``. Segments of one recording, renderings of one
+Introduced in ``02_audio_representations``. Segments of one recording, renderings of one
 piece, or recordings of one singer are a *group*; splitting items at random
 puts near-copies on both sides and inflates test scores.
 """
