@@ -1,4 +1,6 @@
-"""Render MIDI to audio with a General MIDI SoundFont (introduced in ``02_audio_representations``).
+"""Render MIDI to audio with a General MIDI SoundFont.
+
+Introduced in ``02_audio_representations``.
 
 Every embedded dataset is made of real compositions (the ``music21`` corpus)
 played by sampled instruments. The sound comes from one function,

@@ -1,6 +1,7 @@
 """Embedded MIR datasets made of real music, offline and leakage-safe.
 
-Introduced in ``02_audio_representations``. Compositions come from the corpus bundled with
+Introduced in ``02_audio_representations``. Compositions come from the corpus
+bundled with
 ``music21``; the sound from a General MIDI SoundFont rendered by
 :func:`helpers.render.render_midi`. Every label is derived from the score or
 the MIDI. Built on first use (or with ``python -m helpers.datasets build``) and
