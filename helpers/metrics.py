@@ -89,7 +89,7 @@ def accuracy(y_true, y_pred, *, ignore_index: int | None = IGNORE_INDEX) -> floa
     """Fraction of correct predictions, skipping padded targets.
 
     Introduced in ``01_background``; frame-wise for sequence models in
-    ``05_rnn``. Every metric here takes ``(y_true, y_pred)`` in scikit-learn's
+    ``04_rnn``. Every metric here takes ``(y_true, y_pred)`` in scikit-learn's
     order, and so do the metric callables of :func:`helpers.training.fit`.
 
     Parameters
@@ -203,7 +203,7 @@ def frames_to_segments(
 ) -> tuple[np.ndarray, list[str]]:
     """Merge runs of equal frame-wise class ids into labelled time intervals.
 
-    Introduced in ``05_rnn`` to score frame-wise chord predictions with
+    Introduced in ``04_rnn`` to score frame-wise chord predictions with
     :func:`chord_scores`. Frame ``i`` covers ``[i, i + 1) * hop_length / sr``.
 
     Parameters
@@ -263,7 +263,7 @@ def _intervals(x, name: str) -> np.ndarray:
 def chord_scores(ref_intervals, ref_labels, est_intervals, est_labels) -> dict:
     """Duration-weighted chord accuracy through ``mir_eval.chord``.
 
-    Introduced in ``05_rnn``. The estimate is trimmed or padded with no-chord
+    Introduced in ``04_rnn``. The estimate is trimmed or padded with no-chord
     (``"N"``) to the span of the reference, both are cut at every boundary of
     either, and each piece counts by its duration, as in MIREX.
 
@@ -329,7 +329,7 @@ def _event_times(x, name: str) -> np.ndarray:
 def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
     """Onset detection F-measure, precision and recall (``mir_eval.onset``).
 
-    Introduced in ``05_rnn``. An estimate counts as correct when it lies within
+    Introduced in ``04_rnn``. An estimate counts as correct when it lies within
     ``window`` seconds of a reference onset, each matched at most once.
 
     Parameters
@@ -359,7 +359,7 @@ def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
 def beat_scores(reference, estimated, *, min_beat_time: float = 5.0) -> dict:
     """Beat tracking scores through ``mir_eval.beat``.
 
-    Introduced in ``05_rnn``. As in MIREX, beats before ``min_beat_time``
+    Introduced in ``04_rnn``. As in MIREX, beats before ``min_beat_time``
     seconds are ignored (tempo is still settling); pass 0 for short excerpts.
 
     Parameters

@@ -540,7 +540,7 @@ def evaluate(
 ) -> dict[str, float]:
     """Loss and metrics of ``model`` on ``data``, without training.
 
-    Introduced in ``02_dense``. The model is put in ``eval()`` mode (dropout
+    Introduced in ``01_background``. The model is put in ``eval()`` mode (dropout
     off, batch-norm statistics frozen) and restored to its mode afterwards.
 
     Parameters
@@ -586,7 +586,7 @@ def predict(
 ) -> torch.Tensor:
     """The model's outputs (logits) for inputs ``X``, in batches, on the CPU.
 
-    Introduced in ``02_dense``.
+    Introduced in ``01_background``.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """``chorales``: Bach chorales from the music21 corpus, rendered.
 
-Introduced in ``07_chord_recognition`` (an RNN over chroma or log-mel frames)
+Introduced in ``04_rnn`` (an RNN over chroma or log-mel frames)
 and used for key estimation and beat tracking. Each item is one whole chorale
 played by a random ensemble of General MIDI instruments (one program per voice,
 drawn from organs, strings, choir, brass and woodwinds), at a random constant

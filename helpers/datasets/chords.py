@@ -1,6 +1,6 @@
 """Chord labels from notes, in Harte syntax, and frame-level chord targets.
 
-Introduced in ``07_chord_recognition``. The labels come from the score: the
+Introduced in ``04_rnn``. The labels come from the score: the
 notes sounding in each time slice (between two consecutive note onsets or
 offsets) are read as a pitch-class set and named, as mir_eval's ``majmin``
 vocabulary does:

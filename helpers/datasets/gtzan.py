@@ -1,6 +1,6 @@
 """GTZAN, for readers who downloaded a copy (an option, never the default).
 
-Introduced in ``06_genre_classification``. GTZAN (Tzanetakis and Cook 2002)
+Introduced in ``03_cnn``. GTZAN (Tzanetakis and Cook 2002)
 has 1000 30-second excerpts in 10 genres, and known faults: repeated excerpts,
 several excerpts of one artist, mislabelings and a corrupt file
 (``jazz.00054.wav``). Random splits put one artist on both sides and inflate

@@ -1,6 +1,6 @@
 """``notes``: single notes of many General MIDI instruments (an NSynth-like set).
 
-Introduced in ``05_instrument_recognition`` (CNN on log-mel patches) and used
+Introduced in ``03_cnn`` (CNN on log-mel patches) and used
 for pitch estimation. Each item is one note, 1 s long at ``SR`` (held for
 0.8 s, then the release), of one General MIDI program at one pitch and one
 velocity, rendered with :func:`helpers.render.render_midi`.

@@ -1,6 +1,6 @@
 """``styles``: 6-second clips of four style groups of the music21 corpus.
 
-Introduced in ``06_genre_classification`` (a genre-like, clip-level task).
+Introduced in ``03_cnn`` (a genre-like, clip-level task).
 The classes (:data:`STYLE_CLASSES`):
 
 - ``chorale``: Bach's four-part chorales;

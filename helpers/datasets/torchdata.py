@@ -1,6 +1,6 @@
 """PyTorch ``Dataset`` classes over dataset items.
 
-Introduced in ``05_instrument_recognition``.
+Introduced in ``03_cnn``.
 
 Items are the dicts that :func:`~helpers.datasets.load_notes` and friends
 return (``audio_path`` plus labels). :class:`AudioDataset` yields waveforms,
