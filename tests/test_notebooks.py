@@ -144,3 +144,15 @@ def test_setup_cell_does_nothing_outside_colab(tmp_path):
         text=True,
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_code_and_notebooks_are_ruff_clean():
+    """STYLE.md: 88-character lines and ruff clean, notebooks included."""
+    paths = ["helpers", "tests", "benchmarks", "scripts", "notebooks"]
+    out = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout[-3000:]
