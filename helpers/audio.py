@@ -242,7 +242,7 @@ def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> 
     return path
 
 
-def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True):
+def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True, compress: bool = True):
     """Return an inline audio player for a notebook.
 
     Parameters
@@ -252,15 +252,34 @@ def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True):
         Sample rate in Hz.
     normalize : bool
         Scale to full range (``False`` keeps relative loudness between players).
+    compress : bool
+        Embed the audio as high-quality MP3 (about 5x smaller than WAV, so a
+        notebook with many players stays small); falls back to WAV where
+        libsndfile cannot encode MP3.
 
     Returns
     -------
     IPython.display.Audio
     """
+    import io
+
+    import soundfile as sf
     from IPython.display import Audio
 
     y = validate_audio(y)
     sr = validate_sr(sr)
-    if not normalize:
-        y = np.clip(y, -1.0, 1.0)
-    return Audio(y, rate=sr, normalize=normalize)
+    peak = float(np.abs(y).max())
+    if normalize and peak > 0:
+        y = y / peak * 0.98
+    y = np.clip(y, -1.0, 1.0)
+    if compress:
+        buffer = io.BytesIO()
+        try:
+            sf.write(buffer, y, sr, format="MP3", compression_level=0.0)
+        except (sf.LibsndfileError, TypeError, ValueError, RuntimeError):
+            pass  # an older libsndfile without MP3: embed WAV instead
+        else:
+            player = Audio(data=buffer.getvalue())
+            player.mimetype = "audio/mpeg"
+            return player
+    return Audio(y, rate=sr, normalize=False)

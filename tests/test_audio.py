@@ -97,7 +97,10 @@ def test_to_mono_and_play(harmonic_note, sr):
         to_mono(np.stack([harmonic_note, harmonic_note])).shape == harmonic_note.shape
     )
     player = play(harmonic_note, sr)
-    assert "<audio" in player._repr_html_()
+    assert "<audio" in player._repr_html_() and "audio/mpeg" in player._repr_html_()
+    wav = play(harmonic_note, sr, compress=False)
+    assert len(player.data) < len(wav.data) / 3  # MP3 keeps notebooks small
+    assert play(np.zeros(100, np.float32), sr, normalize=True).data
     with pytest.raises(ParameterError):
         play(np.zeros((2, 10), np.float32), sr)
 
