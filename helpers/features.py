@@ -416,6 +416,19 @@ def _check_tensor(y, n_fft, hop_length):
     return y
 
 
+def _stft(y, n_fft: int, hop_length: int, window):
+    """Complex STFT with librosa's framing: centred frames, zero padding."""
+    return torch.stft(
+        y,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        window=window,
+        center=True,
+        pad_mode="constant",
+        return_complex=True,
+    )
+
+
 @lru_cache(maxsize=16)
 def _mel_basis(sr: int, n_fft: int, n_mels: int) -> np.ndarray:
     return librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
@@ -446,15 +459,7 @@ def torch_stft_magnitude(
     """
     y = _check_tensor(y, n_fft, hop_length)
     window = torch.hann_window(n_fft, periodic=True, device=y.device, dtype=y.dtype)
-    X = torch.stft(
-        y,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        window=window,
-        center=True,
-        pad_mode="constant",
-        return_complex=True,
-    )
+    X = _stft(y, n_fft, hop_length, window)
     S = X.abs()
     return S if power == 1.0 else S**power
 
@@ -563,14 +568,6 @@ class LogMel(nn.Module):
 
     def forward(self, y):
         y = _check_tensor(y, self.n_fft, self.hop_length)
-        X = torch.stft(
-            y,
-            n_fft=self.n_fft,
-            hop_length=self.hop_length,
-            window=self.window.to(y.dtype),
-            center=True,
-            pad_mode="constant",
-            return_complex=True,
-        )
+        X = _stft(y, self.n_fft, self.hop_length, self.window.to(y.dtype))
         M = self.mel_basis.to(y.dtype) @ X.abs().pow(2)  # (batch, n_mels, t)
         return _torch_power_to_db(M, top_db=self.top_db).unsqueeze(1)
