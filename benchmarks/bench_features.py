@@ -83,7 +83,7 @@ def main(argv=None) -> dict:
         "librosa (CPU, per clip)": best_time(
             lambda: [log_mel(c) for c in clips], args.repeat
         ),
-        "torch (CPU, one batch)": best_time(lambda: torch_log_mel(batch), args.repeat),
+        "torch (CPU, one call)": best_time(lambda: torch_log_mel(batch), args.repeat),
     }
     reference = np.stack([log_mel(c) for c in clips])
     max_diff = float(np.abs(torch_log_mel(batch).numpy() - reference).max())
