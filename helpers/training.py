@@ -36,6 +36,7 @@ from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import torch
@@ -451,28 +452,28 @@ def flatten_outputs(logits: torch.Tensor, y: torch.Tensor):
 _DEVICE_MIX = re.compile(r"same device|expected device|should be the same", re.I)
 
 
-def _translate(
+def _raise_explained(
     err: BaseException, *, where: str, batch_size: int, model: nn.Module, X
-) -> TrainingError | None:
-    """A :class:`TrainingError` that explains ``err``, or ``None`` to re-raise it."""
+) -> NoReturn:
+    """Raise a :class:`TrainingError` that explains ``err``, or ``err`` itself."""
     if isinstance(err, torch.cuda.OutOfMemoryError):
         smaller = max(1, batch_size // 2)
-        return TrainingError(
+        raise TrainingError(
             f"CUDA ran out of memory at {where} with batch_size={batch_size}. "
             f"Try a smaller batch, e.g. batch_size={smaller}, or a smaller model. "
             "(In a notebook, restart the kernel to free the memory.)"
-        )
+        ) from err
     if isinstance(err, RuntimeError) and _DEVICE_MIX.search(str(err)):
         devices = sorted({str(p.device) for p in model.parameters()}) or ["cpu"]
         batch = str(X.device) if isinstance(X, torch.Tensor) else "unknown"
-        return TrainingError(
+        raise TrainingError(
             f"tensors on two devices at {where}: the model is on "
             f"{', '.join(devices)}, the batch is on {batch}. A tensor that the "
             "model creates or keeps as a plain attribute is probably elsewhere: "
             "create it with device=x.device, or register it with "
             f"self.register_buffer so that model.to(device) moves it. ({err})"
-        )
-    return None
+        ) from err
+    raise err
 
 
 def _check_finite(pending: list, *, epoch: int, first_step: int) -> None:
@@ -511,12 +512,9 @@ def _outputs(model, batches, *, dtype, batch_size):
             logits.append(out)
             targets.append(y)
     except RuntimeError as err:
-        better = _translate(
+        _raise_explained(
             err, where="evaluation", batch_size=batch_size, model=model, X=X
         )
-        if better is None:
-            raise
-        raise better from err
     return torch.cat(logits), torch.cat(targets)
 
 
@@ -622,12 +620,9 @@ def predict(
             with autocast_context(device, dtype):
                 outputs.append(model(xb).float().cpu())
     except RuntimeError as err:
-        better = _translate(
+        _raise_explained(
             err, where="prediction", batch_size=batch_size, model=model, X=xb
         )
-        if better is None:
-            raise
-        raise better from err
     finally:
         model.train(was_training)
     return torch.cat(outputs)
@@ -935,16 +930,13 @@ def _train_epoch(step, batches, *, epoch: int, batch_size: int, bar, keep: bool)
     except RuntimeError as err:
         net = step.keywords["net"]
         model = getattr(net, "module", net)
-        better = _translate(
+        _raise_explained(
             err,
             where=f"epoch {epoch}, step {i}",
             batch_size=batch_size,
             model=model,
             X=X,
         )
-        if better is None:
-            raise
-        raise better from err
     finally:
         if bar is not None:
             bar.close()
