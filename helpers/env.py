@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import ParameterError
+
 __all__ = [
     "QUICK_ENV",
     "DATA_ENV",
@@ -45,13 +47,20 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in _TRUE
 
 
-def get_device(verbose: bool = True):
+def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     """Return the best available ``torch.device``: CUDA, then Apple MPS, then CPU.
 
     Parameters
     ----------
     verbose : bool
         Print which device was chosen, and why.
+    cpu_threads : int or None
+        When the choice is the CPU, use this many PyTorch threads. The
+        tutorial's models are small: one thread per process is often faster
+        than several that spend their time waiting on each other, and on a
+        busy machine (CI running several jobs) many threads can be 10-40x
+        slower. ``None`` keeps PyTorch's default (one per core). Ignored on a
+        GPU.
 
     Returns
     -------
@@ -67,6 +76,14 @@ def get_device(verbose: bool = True):
         why = "Apple Metal (MPS)"
     else:
         device = torch.device("cpu")
+        if cpu_threads is not None:
+            if isinstance(cpu_threads, bool) or not isinstance(cpu_threads, int) or (
+                cpu_threads < 1
+            ):
+                raise ParameterError(
+                    f"cpu_threads must be a positive int or None, got {cpu_threads!r}"
+                )
+            torch.set_num_threads(cpu_threads)
         why = f"no GPU found; {torch.get_num_threads()} CPU threads"
     if verbose:
         print(f"Using device: {device} ({why})")

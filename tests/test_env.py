@@ -1,7 +1,9 @@
 import numpy as np
+import pytest
 import torch
 
 from helpers import env
+from helpers.errors import ParameterError
 
 
 def test_get_device_prefers_cuda_then_mps_then_cpu(monkeypatch, capsys):
@@ -15,6 +17,31 @@ def test_get_device_prefers_cuda_then_mps_then_cpu(monkeypatch, capsys):
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda i: "Fake GPU")
     assert env.get_device().type == "cuda"
     assert "Fake GPU" in capsys.readouterr().out
+
+
+def test_get_device_sets_cpu_threads_only_on_the_cpu(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    before = torch.get_num_threads()
+    try:
+        env.get_device(cpu_threads=1)
+        assert torch.get_num_threads() == 1
+        assert "1 CPU threads" in capsys.readouterr().out
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+        monkeypatch.setattr(torch.cuda, "get_device_name", lambda i: "Fake GPU")
+        torch.set_num_threads(before)
+        env.get_device(cpu_threads=1)
+        assert torch.get_num_threads() == before  # a GPU run keeps its CPU threads
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, "1", True])
+def test_get_device_rejects_bad_cpu_threads(monkeypatch, bad):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    with pytest.raises(ParameterError, match="cpu_threads"):
+        env.get_device(cpu_threads=bad)
 
 
 def test_seed_everything_repeats_every_generator():
