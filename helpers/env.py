@@ -77,9 +77,8 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     else:
         device = torch.device("cpu")
         if cpu_threads is not None:
-            if isinstance(cpu_threads, bool) or not isinstance(cpu_threads, int) or (
-                cpu_threads < 1
-            ):
+            is_int = isinstance(cpu_threads, int) and not isinstance(cpu_threads, bool)
+            if not is_int or cpu_threads < 1:
                 raise ParameterError(
                     f"cpu_threads must be a positive int or None, got {cpu_threads!r}"
                 )
