@@ -56,6 +56,7 @@ __all__ = [
     "fit",
     "evaluate",
     "predict",
+    "accuracy_of",
     "save_checkpoint",
     "load_checkpoint",
 ]
@@ -626,6 +627,29 @@ def predict(
     finally:
         model.train(was_training)
     return torch.cat(outputs)
+
+
+def accuracy_of(model: nn.Module, X, y, *, batch_size: int = 256) -> float:
+    """Accuracy of ``model`` on the examples ``(X, y)``: one number.
+
+    Introduced in ``01_background``. The model runs in ``eval()`` mode (dropout
+    off), in batches, and its highest-scoring class is compared with ``y``.
+
+    Parameters
+    ----------
+    model : nn.Module
+    X : torch.Tensor or np.ndarray [shape=(n, ...)]
+        Inputs, on any device (moved to the model's).
+    y : torch.Tensor or np.ndarray [shape=(n,) or (n, frames)], integer
+        Target class ids; ``-100`` (padding) is not counted.
+    batch_size : int > 0
+
+    Returns
+    -------
+    accuracy : float
+        In ``[0, 1]``.
+    """
+    return accuracy(torch.as_tensor(y).cpu(), predict(model, X, batch_size=batch_size))
 
 
 # --------------------------------------------------------------------------- #
