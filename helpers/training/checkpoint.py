@@ -1,7 +1,5 @@
 """Checkpoints: the whole training state after every epoch, and an exact resume."""
 
-from __future__ import annotations
-
 import random
 from dataclasses import asdict
 from pathlib import Path
@@ -18,22 +16,19 @@ VERSION = 2
 
 
 class Checkpoint:
-    """A hook that saves everything needed to go on, after every epoch.
+    """A hook that saves all that training needs to go on, after every epoch.
 
-    ``fit(..., hooks=[..., Checkpoint("runs/cnn.pt")])``: put it last, so that
-    it saves what the hooks before it decided. Before the first epoch ``fit``
-    calls its ``resume``: if the file exists, training goes on after its last
-    epoch and, on the CPU with a fixed seed, ends with exactly the weights and
-    history of an uninterrupted run. Only rank 0 writes, atomically
-    (:func:`helpers.validate.atomic_write`): a run killed mid-write leaves the
-    previous file intact.
+    ``fit(..., hooks=[..., Checkpoint("runs/cnn.pt")])``, last, to save what the
+    hooks before it decided. ``fit`` calls its ``resume`` first: if the file
+    exists, training goes on after its last epoch and, on the CPU, ends exactly
+    as a run never interrupted. Rank 0 writes it (``validate.atomic_write``).
 
     Parameters
     ----------
     path : str or os.PathLike
     *stateful : objects with ``state_dict()`` and ``load_state_dict()``
         Saved too, e.g. a learning-rate scheduler. Model, optimizer, gradient
-        scaler, history, best weights and every random generator always are.
+        scaler, history, best weights and random generators always are.
 
     Not used by the notebooks: for long runs (README, "Training with fit").
     """
@@ -47,8 +42,8 @@ class Checkpoint:
         saved = {
             "version": VERSION, "epoch": state.epoch, "stop": bool(state.stop),
             "model": state.model.state_dict(), "scaler": state.scaler.state_dict(),
-            "optimizer": state.optimizer.state_dict(), "rng": _rng_states(state.generator),
-            "history": asdict(state.history), "best_state": state.best_state,
+            "optimizer": state.optimizer.state_dict(), "history": asdict(state.history),
+            "best_state": state.best_state, "rng": _rng_states(state.generator),
             "stateful": [obj.state_dict() for obj in self.stateful],
         }
         with atomic_write(self.path) as tmp:
@@ -77,43 +72,36 @@ def load_checkpoint(path, *, map_location="cpu") -> dict:
     Raises
     ------
     TrainingError
-        If the file cannot be read, or has no ``"version"`` or another one
-        (written by something else, or by an older ``Checkpoint``).
+        If the file cannot be read, or was written by something else or an
+        older ``Checkpoint`` (its ``"version"`` differs).
     """
     try:
         saved = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:
-        raise TrainingError(
-            f"cannot read the checkpoint {str(path)!r} ({err}); delete it to "
-            "start training from scratch"
-        ) from err
+        raise TrainingError(f"cannot read the checkpoint {str(path)!r} ({err}); "
+                            "delete it to start training from scratch") from err
     found = saved.get("version") if isinstance(saved, dict) else None
     if found != VERSION:
-        raise TrainingError(
-            f"{str(path)!r} is not a checkpoint of this helpers.training (version "
-            f"{found}, expected {VERSION}); delete it to start training from scratch"
-        )
+        raise TrainingError(f"{str(path)!r} is not a checkpoint of this version "
+                            f"(version {found}, expected {VERSION}); delete it to "
+                            "start training from scratch")
     return saved
 
 
 def _rng_states(generator: torch.Generator | None) -> dict:
-    # NumPy's state as plain lists, so that torch.load(weights_only=True) reads it
-    kind, keys, pos, has_gauss, gauss = np.random.get_state()
-    return {
-        "python": random.getstate(),
-        "numpy": (kind, keys.tolist(), pos, has_gauss, gauss),
-        "torch": torch.get_rng_state(),
-        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-        "shuffle": None if generator is None else generator.get_state(),
-    }
+    kind, keys, *rest = np.random.get_state()  # as lists: weights_only can read them
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
+    shuffle = None if generator is None else generator.get_state()
+    return dict(python=random.getstate(), numpy=(kind, keys.tolist(), *rest),
+                torch=torch.get_rng_state(), cuda=cuda, shuffle=shuffle)
 
 
 def _set_rng_states(states: dict, generator: torch.Generator | None) -> None:
     random.setstate(states["python"])
-    kind, keys, pos, has_gauss, gauss = states["numpy"]
-    np.random.set_state((kind, np.asarray(keys, np.uint32), pos, has_gauss, gauss))
-    torch.set_rng_state(states["torch"].cpu())
+    kind, keys, *rest = states["numpy"]
+    np.random.set_state((kind, np.asarray(keys, np.uint32), *rest))
+    torch.set_rng_state(states["torch"])
     if states["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all([t.cpu() for t in states["cuda"]])
+        torch.cuda.set_rng_state_all(states["cuda"])
     if generator is not None and states["shuffle"] is not None:
-        generator.set_state(states["shuffle"].cpu())
+        generator.set_state(states["shuffle"])

@@ -1,7 +1,5 @@
 """Mini-batches on the model's device: from tensors kept there, or a DataLoader."""
 
-from __future__ import annotations
-
 import math
 
 import torch
@@ -13,8 +11,7 @@ from .distributed import broadcast, rank_and_world_size, shard
 
 
 def _generator(seed: int | None = None) -> torch.Generator:
-    """A CPU generator for the training order; by default seeded from torch's
-    global generator (so ``seed_everything`` fixes it), rank 0's on every rank."""
+    # By default seeded from torch's generator (seed_everything fixes it), rank 0's
     if seed is None:
         seed = broadcast(int(torch.randint(2**62, (1,)).item()))
     return torch.Generator().manual_seed(seed)
@@ -23,20 +20,17 @@ def _generator(seed: int | None = None) -> torch.Generator:
 class TensorBatches:
     """Mini-batches sliced from tensors that stay on the device.
 
-    Data that fit in GPU memory are copied there once; each epoch draws a
-    permutation and slices batches from it: no DataLoader, no copy per step.
-    ``fit`` makes one from a pair ``(X, y)``; pass your own as ``train`` to
-    choose the order. Under ``torchrun``, each rank trains on its share.
+    Data that fit in GPU memory are copied there once and sliced in a new order
+    each epoch: no DataLoader, no copy per step. ``fit`` makes one of a pair
+    ``(X, y)``; pass your own as ``train`` to choose the order.
 
     Parameters
     ----------
     X, y : torch.Tensor or np.ndarray [shape=(n, ...)]
         Inputs and targets, one row per example.
     batch_size : int > 0
-    shuffle : bool
-        A new order every epoch.
-    seed : int, optional
-        Seed of the order; default drawn from torch's global generator.
+    shuffle, seed : bool, int or None
+        A new order every epoch, from ``seed`` (default: torch's generator).
     drop_last : bool
         Drop a last batch smaller than ``batch_size``.
 
@@ -57,7 +51,7 @@ class TensorBatches:
         self.shuffle, self.drop_last, self.world_size = shuffle, drop_last, 1
         self.generator = _generator(seed) if shuffle else None
 
-    def to(self, device, *, shard: bool = False) -> TensorBatches:
+    def to(self, device, *, shard: bool = False) -> "TensorBatches":
         """Move the tensors to ``device``; ``shard``: one share per rank."""
         try:
             self.X, self.y = self.X.to(device), self.y.to(device)
@@ -92,8 +86,7 @@ class _LoaderBatches:
     """A DataLoader whose pairs ``(X, y)`` are moved to the device as they come."""
 
     def __init__(self, loader: DataLoader, device):
-        self.loader, self.device = loader, device
-        self.generator = loader.generator  # saved by a Checkpoint
+        self.loader, self.device, self.generator = loader, device, loader.generator
 
     def __len__(self) -> int:
         return len(self.loader)
@@ -118,10 +111,8 @@ def as_batches(data, *, name: str, device, batch_size: int, train: bool = False)
         return data.to(device, shard=train)
     if isinstance(data, DataLoader):
         if sharded and not isinstance(data.sampler, DistributedSampler):
-            raise ParameterError(
-                f"under torch.distributed, pass {name} as a Dataset (fit shards "
-                "it) or as a DataLoader with a DistributedSampler"
-            )
+            raise ParameterError(f"under torchrun, pass {name} as a Dataset "
+                                 "or a DataLoader with a DistributedSampler")
         return _LoaderBatches(data, device)
     if not isinstance(data, Dataset):
         raise ParameterError(

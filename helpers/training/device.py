@@ -1,7 +1,5 @@
 """Where the model lives, and in which precision it runs."""
 
-from __future__ import annotations
-
 from contextlib import nullcontext
 
 import torch
@@ -15,10 +13,8 @@ _DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16}
 def model_device(model: nn.Module) -> torch.device:
     """The device of ``model``'s parameters and buffers (the CPU if it has none).
 
-    Raises
-    ------
-    ParameterError
-        If they are on several devices (naming which is where), or on 'meta'.
+    Raises a :class:`ParameterError` if they are on several devices (naming
+    which is where) or on 'meta'.
     """
     tensors = [*model.named_parameters(), *model.named_buffers()]
     where = {t.device: name for name, t in reversed(tensors)}  # the first name of each
@@ -38,24 +34,16 @@ def model_device(model: nn.Module) -> torch.device:
 
 
 def check_devices(model: nn.Module, X: torch.Tensor | None = None) -> None:
-    """Raise unless the batch ``X`` and all of ``model``'s tensors share its device.
+    """Raise a :class:`TrainingError` naming both devices unless the batch ``X``
+    and the plain tensor attributes of ``model``'s modules (``self.w = ...``,
+    which ``model.to(device)`` does not move) are on the model's device.
 
-    ``fit`` calls it before the first step, so that a mix-up is named before
-    PyTorch fails inside ``forward``. Besides ``X``, it compares the plain
-    tensor attributes of the model's modules (``self.w = torch.ones(3)``):
-    not being buffers, they are left behind by ``model.to(device)``.
-
-    Raises
-    ------
-    TrainingError
-        Naming both devices (and the stray tensor).
+    ``fit``, ``evaluate`` and ``predict`` call it before the first step.
     """
     device = model_device(model)
     if isinstance(X, torch.Tensor) and X.device != device:
-        raise TrainingError(
-            f"the batch is on {X.device}, the model is on {device}: move both to "
-            "one device (X.to(device), model.to(device))"
-        )
+        raise TrainingError(f"the batch is on {X.device}, the model is on {device}:"
+                            " move both to one device (X.to(device), model.to(device))")
     for prefix, module in model.named_modules():
         for name, value in vars(module).items():
             if isinstance(value, torch.Tensor) and value.device != device:
@@ -69,20 +57,15 @@ def check_devices(model: nn.Module, X: torch.Tensor | None = None) -> None:
 
 
 def amp_dtype(device, amp: bool | str | torch.dtype = "auto") -> torch.dtype | None:
-    """The mixed-precision dtype for ``device``; ``None`` means float32.
+    """The mixed-precision dtype for ``device``, or ``None`` for float32.
 
     Parameters
     ----------
     device : torch.device or str
     amp : {"auto", True, False, "bfloat16", "float16"} or torch.dtype
-        ``"auto"`` (or ``True``): bfloat16 on CUDA GPUs that support it
-        (Ampere and newer), float16 with gradient scaling on older ones
-        (Colab's T4), float32 elsewhere (CPU, Apple MPS). ``False``: float32.
-        A dtype is used on any device.
-
-    Returns
-    -------
-    dtype : torch.dtype or None
+        ``"auto"``, ``True``: bfloat16 on CUDA GPUs that support it, float16 on
+        older ones such as Colab's T4 (``fit`` adds gradient scaling), float32
+        elsewhere. ``False``: float32. A dtype is used on any device.
     """
     if amp is False or amp is None:
         return None
@@ -90,10 +73,8 @@ def amp_dtype(device, amp: bool | str | torch.dtype = "auto") -> torch.dtype | N
         if torch.device(device).type != "cuda":
             return None
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    if amp in _DTYPES.values():
-        return amp
-    if isinstance(amp, str) and amp in _DTYPES:
-        return _DTYPES[amp]
+    if amp in _DTYPES.values() or isinstance(amp, str) and amp in _DTYPES:
+        return _DTYPES.get(amp, amp)
     raise ParameterError(
         f"amp must be 'auto', True, False, 'bfloat16' or 'float16', got {amp!r}"
     )

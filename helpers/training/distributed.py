@@ -1,12 +1,6 @@
-"""Several processes (``torchrun``): what ``fit`` does once ``torch.distributed``
-is initialised, with no argument to pass. Each function is a no-op on one process.
-
-DDP starts every rank from rank 0's weights, each rank trains on its shard,
-training scores are averaged over ranks, decisions (a seed, stopping) are rank
-0's, and only rank 0 prints, plots and writes checkpoints.
-"""
-
-from __future__ import annotations
+"""Several processes: what ``fit`` does by itself under ``torchrun`` (DDP from
+rank 0's weights, a shard per rank, scores averaged, a seed and stopping decided
+by rank 0); on one process each function does nothing."""
 
 import math
 
@@ -44,16 +38,13 @@ def wrap(model: nn.Module, device: torch.device) -> nn.Module:
     """``model`` in DistributedDataParallel (on ``device``)."""
     if rank_and_world_size()[1] == 1:
         return model
-    ids = None
-    if device.type == "cuda":
-        ids = [torch.cuda.current_device() if device.index is None else device.index]
+    ids = [device.index] if device.type == "cuda" else None  # from model_device
     return nn.parallel.DistributedDataParallel(model, device_ids=ids)
 
 
 def shard(order: torch.Tensor) -> torch.Tensor:
-    """This rank's share of the example indices ``order``: every
-    ``world_size``-th, after wrapping around so that every rank has as many
-    (as ``DistributedSampler`` does)."""
+    """This rank's share of the indices ``order``, wrapped around so that every
+    rank has as many (as ``DistributedSampler`` does)."""
     rank, world_size = rank_and_world_size()
     total = math.ceil(len(order) / world_size) * world_size
     return torch.cat([order, order[: total - len(order)]])[rank::world_size]

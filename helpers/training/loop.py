@@ -1,7 +1,5 @@
 """The loop: ``fit`` and the ``History`` it returns; ``evaluate``, ``predict``."""
 
-from __future__ import annotations
-
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -36,8 +34,7 @@ class History:
     lr, epoch_time : list of float
         The first parameter group's learning rate; wall time in seconds.
     monitor, best_epoch, best_value : str, int or None, float or None
-        What picks the best epoch (``"valid_loss"``, ``"valid_accuracy"``),
-        the best epoch so far and its value.
+        What picks the best epoch (``"valid_accuracy"``); that epoch; its value.
     stopped_early : bool
         Early stopping or a hook ended training before ``num_epochs``.
 
@@ -57,14 +54,8 @@ class History:
 
     @property
     def mode(self) -> str:
-        """``"min"`` if a lower ``monitor`` is better (a name ending in ``loss``
-        or ``error``), else ``"max"``."""
+        """``"min"`` if ``monitor`` ends in ``loss`` or ``error``, else ``"max"``."""
         return "min" if self.monitor.endswith(("loss", "error")) else "max"
-
-    @property
-    def epochs(self) -> list[int]:
-        """Epoch numbers ``1 .. len(train_loss)``, for the x axis of a plot."""
-        return list(range(1, len(self.train_loss) + 1))
 
     def scores(self, split: str) -> dict[str, list[float]]:
         """``{"loss": [...], metric: [...]}`` of ``"train"`` or ``"valid"``."""
@@ -89,9 +80,8 @@ class History:
     def improved(self, epoch: int) -> bool:
         """Whether ``epoch`` is the best so far by ``monitor`` (then noted)."""
         value, best = self.value(self.monitor), self.best_value
-        if math.isnan(value) or best is not None and (
-            value >= best if self.mode == "min" else value <= best
-        ):
+        sign = 1 if self.mode == "min" else -1
+        if math.isnan(value) or best is not None and sign * value >= sign * best:
             return False
         self.best_epoch, self.best_value = epoch, value
         return True
@@ -99,13 +89,11 @@ class History:
 
 @dataclass
 class EpochState:
-    """What a hook receives after every epoch: ``hook(state)``.
+    """What a hook receives after every epoch (``epoch``: the one just done).
 
-    A hook stops training by returning ``True`` or setting ``stop``. ``epoch``
-    is the last finished epoch. A hook with a ``resume(state)`` method (a
-    :class:`~helpers.training.Checkpoint`) is also called once before the
-    first epoch (``epoch == 0``), and may load every field.
-    """
+    A hook stops training by returning ``True`` or setting ``stop``. One with
+    a ``resume(state)`` method (a ``Checkpoint``) is also called before the
+    first epoch, and may load every field."""
 
     model: nn.Module
     optimizer: torch.optim.Optimizer
@@ -119,24 +107,17 @@ class EpochState:
 
 
 def flatten_outputs(logits: torch.Tensor, y: torch.Tensor):
-    """Flatten a sequence model's output for the loss and the metrics.
-
-    ``logits (batch, frames, classes)`` with ``y (batch, frames)`` become
-    ``(batch * frames, classes)`` and ``(batch * frames,)``, as
-    ``nn.CrossEntropyLoss`` (and its ``ignore_index`` for padding) expects.
-    Anything else is returned unchanged: the class axis is taken to be last.
-    """
+    """``logits (batch, frames, classes)``, ``y (batch, frames)`` as ``(batch *
+    frames, classes)``, ``(batch * frames,)`` for the loss and the metrics;
+    anything else unchanged (the class axis is taken to be last)."""
     if logits.ndim > 2 and logits.ndim == y.ndim + 1 and logits.shape[:-1] == y.shape:
         return logits.reshape(-1, logits.shape[-1]), y.reshape(-1)
     return logits, y
 
 
 class _Tally:
-    """One epoch's losses (and outputs, for the metrics), kept on the device.
-
-    The losses are looked at every ``SYNC_EVERY`` steps only, so that the GPU
-    never waits for Python; a NaN or an infinity is reported with its step.
-    """
+    """One epoch's losses (and outputs, for the metrics), kept on the device:
+    looked at every ``SYNC_EVERY`` steps only, so that the GPU never waits."""
 
     def __init__(self, epoch: int, keep_outputs: bool):
         self.epoch, self.keep, self.checked = epoch, keep_outputs, 0
@@ -197,8 +178,7 @@ def _scores(logits, y, loss_fn, metrics) -> dict[str, float]:
 
 @torch.no_grad()
 def _outputs(model, batches, dtype, where: str, batch_size: int):
-    """``(model(X) in float32, *rest)`` for each batch ``(X, *rest)``, in
-    ``eval()`` mode."""
+    """``(model(X) in float32, *rest)`` for each ``(X, *rest)``, in eval mode."""
     was_training = model.training
     model.eval()
     check_devices(model)
@@ -244,58 +224,46 @@ def _monitor(monitor: str | None, has_valid: bool, metrics) -> str:
     return monitor
 
 
-def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable,
-        optimizer: torch.optim.Optimizer | None = None, num_epochs: int = 10,
-        batch_size: int = 64, metrics: Mapping[str, Callable] | None = None,
-        monitor: str | None = None, patience: int | None = None,
-        clip_grad_norm: float | None = None, amp: bool | str = "auto",
-        progress=True, hooks: Sequence[Callable] = ()) -> History:
-    """Train ``model`` in place: the loop of ``01_background``, packaged.
+def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable, optimizer=None,
+        num_epochs=10, batch_size=64, metrics: Mapping[str, Callable] | None = None,
+        monitor=None, patience=None, clip_grad_norm=None, amp="auto", progress=True,
+        hooks: Sequence[Callable] = ()) -> History:
+    """Train ``model`` (on its device) in place; it ends with the best weights.
 
-    Introduced in ``01_background``. The device is the model's: move the model
-    there first. ``model`` ends with the weights of the best epoch.
+    Introduced in ``01_background``, which writes the same loop out in full.
 
     Parameters
     ----------
     model : nn.Module
-    train : (X, y) pair of tensors or arrays, Dataset, DataLoader, TensorBatches
-        A pair is copied to the device once and sliced there, in a new order
-        every epoch (seeded from torch's global generator); a Dataset is read
-        through a DataLoader with pinned memory. Batches are ``(X, y)`` with
-        ``X [shape=(batch, ...)]``. Pass a :class:`TensorBatches` or your own
-        DataLoader to choose the order, workers or ``drop_last``.
-    valid : same kinds as ``train``, optional
-        Evaluated after every epoch.
+    train, valid : (X, y) pair, Dataset, DataLoader or TensorBatches
+        A pair of tensors or arrays is copied to the device once and sliced
+        there, shuffled every epoch; a Dataset is read through a DataLoader
+        with pinned memory. Batches are ``(X [shape=(batch, ...)], y)``.
+        ``valid`` (optional) is evaluated after every epoch.
     loss_fn : callable
-        ``loss_fn(logits, y) -> scalar``; outputs ``(batch, frames, classes)``
-        with targets ``(batch, frames)`` are flattened (:func:`flatten_outputs`).
+        ``loss_fn(logits, y) -> scalar``, after :func:`flatten_outputs`.
     optimizer : torch.optim.Optimizer, optional
         Default ``torch.optim.Adam(model.parameters(), lr=1e-3)``.
-    num_epochs : int > 0
-        Total epochs, counting those of a resumed checkpoint.
-    batch_size : int > 0
-        For a pair or a Dataset (per process under ``torchrun``).
+    num_epochs, batch_size : int > 0
+        Epochs in all (a resumed run's included); examples per step.
     metrics : dict of str to callable, optional
-        ``metric(y, logits) -> float``, on the training batches and on
-        ``valid``. Default: accuracy for a cross-entropy loss.
+        ``metric(y, logits) -> float`` on the trained batches and on
+        ``valid``; default accuracy for a cross-entropy ``loss_fn``.
     monitor : str, optional
-        ``"valid_loss"`` (default; ``"train_loss"`` without ``valid``) or
+        ``"valid_loss"`` (without ``valid``: ``"train_loss"``), or
         ``"<train|valid>_<metric>"``: picks the best epoch. Lower is better
-        for names ending in ``loss`` or ``error``, higher for the others.
+        if the name ends in ``loss`` or ``error``.
     patience : int > 0, optional
         Stop after this many epochs without a better ``monitor``.
     clip_grad_norm : float > 0, optional
         Clip the global norm of the gradients to this value.
     amp : {"auto", True, False, "bfloat16", "float16"}
-        Mixed precision (:func:`amp_dtype`): on CUDA bfloat16, or float16 with
-        gradient scaling; float32 on the CPU.
+        Mixed precision (:func:`amp_dtype`); float32 on the CPU by default.
     progress : bool or Progress
-        ``True``: a bar, a line per epoch and, in Jupyter, live curves;
-        ``False``: silent; a :class:`Progress` chooses.
+        A bar, a line per epoch and live curves in Jupyter; or silent.
     hooks : sequence of callables
         ``hook(state: EpochState)`` after every epoch, in order; ``True``
-        stops. ``lambda state: scheduler.step()`` steps a learning-rate
-        scheduler; :class:`Checkpoint` (last) saves every epoch and resumes.
+        stops. E.g. ``lambda state: scheduler.step()``; :class:`Checkpoint`.
 
     Returns
     -------
@@ -319,8 +287,7 @@ def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable,
     batches = partial(as_batches, device=device, batch_size=batch_size)
     train = batches(train, name="train", train=True)  # shuffled (and sharded)
     valid = valid if valid is None else batches(valid, name="valid")
-    generator = getattr(train, "generator", None)  # saved by a Checkpoint
-    state = EpochState(model, optimizer, history, num_epochs, scaler, generator)
+    state = EpochState(model, optimizer, history, num_epochs, scaler, train.generator)
     for hook in hooks:
         if hasattr(hook, "resume"):  # a Checkpoint loads its file into state
             hook.resume(state)
@@ -372,31 +339,18 @@ def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable,
     return history
 
 
-def evaluate(model: nn.Module, data, *, loss_fn: Callable | None = None,
-             metrics: Mapping[str, Callable] | None = None, batch_size: int = 256,
-             amp: bool | str = "auto") -> dict[str, float]:
+def evaluate(model: nn.Module, data, *, loss_fn=None, metrics=None, batch_size=256,
+             amp="auto") -> dict[str, float]:
     """Loss and metrics of ``model`` on ``data``, in ``eval()`` mode.
 
-    Introduced in ``03_cnn``. The model's mode is restored afterwards.
-
-    Parameters
-    ----------
-    model : nn.Module
-    data : (X, y) pair of tensors or arrays, Dataset or DataLoader
-        Moved to the model's device (a pair at once, else batch by batch).
-    loss_fn : callable, optional
-        ``loss_fn(logits, y)``; its mean over all examples is ``"loss"``.
-    metrics : dict of str to callable, optional
-        ``metric(y, logits) -> float``; default accuracy for a cross-entropy
-        ``loss_fn``.
-    batch_size : int > 0
-    amp : bool or str
-        Mixed precision, as in :func:`amp_dtype`.
+    Introduced in ``03_cnn``. Arguments as in :func:`fit`; ``data`` is a
+    pair ``(X, y)``, a Dataset or a DataLoader.
 
     Returns
     -------
     scores : dict of str to float
-        ``"loss"`` (with ``loss_fn``) and one entry per metric.
+        ``"loss"`` (with ``loss_fn``: its mean over all examples) and one
+        entry per metric.
     """
     device = model_device(model)
     batches = as_batches(data, name="data", device=device, batch_size=batch_size)
@@ -412,12 +366,8 @@ def predict(model: nn.Module, X, *, batch_size: int = 256, amp="auto") -> torch.
 
     Parameters
     ----------
-    model : nn.Module
     X : torch.Tensor or np.ndarray [shape=(n, ...)], or a DataLoader
         Inputs; a DataLoader may yield ``x`` or pairs ``(x, y)``.
-    batch_size : int > 0
-    amp : bool or str
-        Mixed precision, as in :func:`amp_dtype`.
 
     Returns
     -------

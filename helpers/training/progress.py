@@ -1,37 +1,28 @@
 """Progress where the user is looking: a bar, a line per epoch, live curves."""
 
-from __future__ import annotations
-
 import sys
 
 from ..env import static_widgets
 
 
 def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return hasattr(get_ipython(), "kernel")
+    ipython = sys.modules.get("IPython")  # every Jupyter kernel has imported it
+    return ipython is not None and hasattr(ipython.get_ipython(), "kernel")
 
 
 class Progress:
     """What ``fit`` shows while it trains: ``fit(..., progress=Progress(...))``.
 
     ``progress=True`` is ``Progress()``, ``False`` shows nothing. Each part
-    shows only where it can be seen, on rank 0: in Jupyter a bar per epoch,
-    then the curves redrawn every epoch with the lines below them; in a
-    headless notebook run (``MIRDL_STATIC=1``, as in CI) the lines and the
-    final figure; in a terminal the lines, and a bar if stderr is one.
+    shows on rank 0 where it can be seen: plots in Jupyter, bars in Jupyter
+    and terminals; a headless notebook run (``MIRDL_STATIC=1``, as in CI)
+    gets the lines and the final figure.
 
     Parameters
     ----------
-    bar : bool
-        A progress bar over each epoch's steps (removed when it ends).
-    lines : bool
-        One printed line per epoch: losses, metrics, time, ``*`` for a best.
-    plot : bool
-        The curves of ``helpers.plotting.plot_history``, in Jupyter only.
+    bar, lines, plot : bool
+        A bar over each epoch's steps; a printed line per epoch (losses,
+        metrics, time, ``*`` for a best); the curves of ``plot_history``.
 
     Introduced in ``03_cnn`` (as ``progress=True``).
     """
@@ -39,7 +30,7 @@ class Progress:
     def __init__(self, *, bar: bool = True, lines: bool = True, plot: bool = True):
         self.want = (bar, lines, plot)
 
-    def start(self, enabled: bool = True) -> Progress:
+    def start(self, enabled: bool = True) -> "Progress":
         """Decide what to show in this run (``enabled``: on this rank)."""
         bar, self.lines, plot = (enabled and want for want in self.want)
         notebook, static = _in_notebook(), static_widgets()
