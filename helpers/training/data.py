@@ -34,17 +34,15 @@ class TensorBatches:
     drop_last : bool
         Drop a last batch smaller than ``batch_size``.
 
-    Introduced in ``01_background`` (inside ``fit``).
+    Not used by the notebooks, which pass pairs; the benchmarks use it.
     """
 
     def __init__(self, X, y, *, batch_size=64, shuffle=True, seed=None,
                  drop_last=False):
         self.X, self.y = torch.as_tensor(X), torch.as_tensor(y)
         if self.X.ndim == 0 or self.y.ndim == 0 or len(self.X) != len(self.y):
-            raise ParameterError(
-                "X and y must have one row per example, got shapes "
-                f"{tuple(self.X.shape)} and {tuple(self.y.shape)}"
-            )
+            raise ParameterError("X and y must have one row per example, got shapes "
+                                 f"{tuple(self.X.shape)} and {tuple(self.y.shape)}")
         if len(self.X) == 0:
             raise ParameterError("X and y are empty")
         self.batch_size = positive_int(batch_size, "batch_size")

@@ -20,16 +20,12 @@ def model_device(model: nn.Module) -> torch.device:
     where = {t.device: name for name, t in reversed(tensors)}  # the first name of each
     if len(where) > 1:
         parts = ", ".join(f"{name!r} on {dev}" for dev, name in where.items())
-        raise ParameterError(
-            f"the model is on several devices ({parts}); move all of it with "
-            "model.to(device)"
-        )
+        raise ParameterError(f"the model is on several devices ({parts}); move "
+                             "all of it with model.to(device)")
     device = next(iter(where), torch.device("cpu"))
     if device.type == "meta":
-        raise ParameterError(
-            "the model is on the 'meta' device (shapes, no data); create it on a "
-            "real device or call model.to_empty(device=...) and initialise it"
-        )
+        raise ParameterError("the model is on the 'meta' device (shapes, no data): "
+                             "create it on a real device, or to_empty() and initialise")
     return device
 
 
@@ -57,7 +53,8 @@ def check_devices(model: nn.Module, X: torch.Tensor | None = None) -> None:
 
 
 def amp_dtype(device, amp: bool | str | torch.dtype = "auto") -> torch.dtype | None:
-    """The mixed-precision dtype for ``device``, or ``None`` for float32.
+    """The mixed-precision dtype for ``device``, ``None`` for float32 (for ``fit``,
+    ``evaluate``, ``predict`` and the benchmarks).
 
     Parameters
     ----------
@@ -81,7 +78,8 @@ def amp_dtype(device, amp: bool | str | torch.dtype = "auto") -> torch.dtype | N
 
 
 def autocast_context(device, dtype: torch.dtype | None):
-    """``torch.autocast`` in ``dtype``, or ``nullcontext()`` for float32 (None)."""
+    """``torch.autocast`` in ``dtype``, or ``nullcontext()`` for float32 (None), as
+    ``fit`` and ``benchmarks/bench_training.py`` use it."""
     if dtype is None:
         return nullcontext()
     return torch.autocast(device_type=torch.device(device).type, dtype=dtype)

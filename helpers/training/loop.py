@@ -38,7 +38,8 @@ class History:
     stopped_early : bool
         Early stopping or a hook ended training before ``num_epochs``.
 
-    Introduced in ``01_background``; ``helpers.plotting.plot_history`` draws it.
+    Returned by ``fit`` (from ``01_background`` on); ``plotting.plot_history``
+    draws it.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -179,9 +180,9 @@ def _scores(logits, y, loss_fn, metrics) -> dict[str, float]:
 @torch.no_grad()
 def _outputs(model, batches, dtype, where: str, batch_size: int):
     """``(model(X) in float32, *rest)`` for each ``(X, *rest)``, in eval mode."""
+    check_devices(model)
     was_training = model.training
     model.eval()
-    check_devices(model)
     try:
         for X, *rest in batches:
             with autocast_context(X.device, dtype):
@@ -343,8 +344,12 @@ def evaluate(model: nn.Module, data, *, loss_fn=None, metrics=None, batch_size=2
              amp="auto") -> dict[str, float]:
     """Loss and metrics of ``model`` on ``data``, in ``eval()`` mode.
 
-    Introduced in ``03_cnn``. Arguments as in :func:`fit`; ``data`` is a
-    pair ``(X, y)``, a Dataset or a DataLoader.
+    Introduced in ``03_cnn``.
+
+    Parameters
+    ----------
+    data : (X, y) pair, Dataset or DataLoader
+        As ``valid`` in :func:`fit`, and so are the other arguments.
 
     Returns
     -------
@@ -352,7 +357,7 @@ def evaluate(model: nn.Module, data, *, loss_fn=None, metrics=None, batch_size=2
         ``"loss"`` (with ``loss_fn``: its mean over all examples) and one
         entry per metric.
     """
-    device = model_device(model)
+    device, batch_size = model_device(model), positive_int(batch_size, "batch_size")
     batches = as_batches(data, name="data", device=device, batch_size=batch_size)
     metrics = _default_metrics(loss_fn) if metrics is None else dict(metrics)
     dtype = amp_dtype(device, amp)
@@ -373,8 +378,7 @@ def predict(model: nn.Module, X, *, batch_size: int = 256, amp="auto") -> torch.
     -------
     logits : torch.Tensor [shape=(n, ...)], float32, on the CPU
     """
-    device = model_device(model)
-    positive_int(batch_size, "batch_size")
+    device, batch_size = model_device(model), positive_int(batch_size, "batch_size")
     if isinstance(X, torch.utils.data.DataLoader):
         inputs = (b[0] if isinstance(b, (tuple, list)) else b for b in X)
     else:

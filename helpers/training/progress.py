@@ -24,7 +24,7 @@ class Progress:
         A bar over each epoch's steps; a printed line per epoch (losses,
         metrics, time, ``*`` for a best); the curves of ``plot_history``.
 
-    Introduced in ``03_cnn`` (as ``progress=True``).
+    The notebooks pass ``progress=True`` or ``False``, never a ``Progress``.
     """
 
     def __init__(self, *, bar: bool = True, lines: bool = True, plot: bool = True):
