@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 import torch
 from torch import nn
+from torch.utils.data import TensorDataset
 
 from helpers.env import seed_everything
 from helpers.errors import TrainingError
@@ -65,18 +66,20 @@ class Float16Spy(nn.Module):
         return self.net(x)
 
 
-def _run(loss_fn, checkpoint, amp=False):
+def _run(loss_fn, checkpoint, amp=False, dataset=False):
     seed_everything(0)  # the notebook's visible seed, run again after a restart
     X, y = make_data(96)
     model = Float16Spy()  # dropout: the torch RNG must be restored
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    scalers = {}  # the gradient scaler's state after each epoch
     hooks = [lambda state: sched.step()]
+    hooks.append(lambda state: scalers.update({state.epoch: state.scaler.state_dict()}))
     if checkpoint is not None:
         hooks.append(Checkpoint(checkpoint, sched))
     history = fit(
         model,
-        (X[:64], y[:64]),
+        TensorDataset(X[:64], y[:64]) if dataset else (X[:64], y[:64]),
         (X[64:], y[64:]),
         loss_fn=loss_fn,
         optimizer=opt,
@@ -87,11 +90,12 @@ def _run(loss_fn, checkpoint, amp=False):
         hooks=hooks,
         progress=False,
     )
-    return model, history
+    return model, history, scalers
 
 
 def _same(a, b):
-    (model_a, history_a), (model_b, history_b) = a, b
+    (model_a, history_a, scalers_a), (model_b, history_b, scalers_b) = a, b
+    assert all(scalers_a[epoch] == scalers_b[epoch] for epoch in scalers_b)
     for k, v in model_a.state_dict().items():
         assert torch.equal(v, model_b.state_dict()[k]), k
     for field in ("train_loss", "valid_loss", "train_metrics", "valid_metrics"):
@@ -99,32 +103,36 @@ def _same(a, b):
     assert (history_a.lr, history_a.best_epoch) == (history_b.lr, history_b.best_epoch)
 
 
-@pytest.mark.parametrize("amp", [False, "float16"])
-def test_resume_after_interruption_matches_uninterrupted_run(tmp_path, amp):
-    ref = _run(LOSS, None, amp)
+@pytest.mark.parametrize(
+    "amp, dataset", [(False, False), ("float16", False), (False, True)]
+)
+def test_resume_after_interruption_matches_uninterrupted_run(tmp_path, amp, dataset):
+    """Tensors on the device, or a Dataset through a DataLoader."""
+    ref = _run(LOSS, None, amp, dataset)
     ckpt = tmp_path / "run.pt"
     with pytest.raises(KeyboardInterrupt):
         # 4 training steps and 1 validation call per epoch: epoch 4, step 2
-        _run(Interrupt(at_step=5 * 3 + 2), ckpt, amp)
+        _run(Interrupt(at_step=5 * 3 + 2), ckpt, amp, dataset)
     saved = load_checkpoint(ckpt)
     assert saved["epoch"] == 3 and saved["version"] == VERSION
     assert saved["stateful"][0]["last_epoch"] == 3  # the scheduler's state
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.pt"]  # no tmp file
-    resumed = _run(LOSS, ckpt, amp)
+    resumed = _run(LOSS, ckpt, amp, dataset)
     _same(ref, resumed)
     assert resumed[1].lr == [0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025]
     # A finished run resumes to its end result without training.
-    _same(ref, _run(Interrupt(at_step=1), ckpt, amp))
+    _same(ref, _run(Interrupt(at_step=1), ckpt, amp, dataset))
 
 
 def test_float16_on_the_cpu_uses_autocast_and_a_gradient_scaler(tmp_path):
     """What a Colab T4 runs (float16 with gradient scaling), on the CPU."""
-    model, history = _run(LOSS, tmp_path / "fp16.pt", amp="float16")
+    model, history, scalers = _run(LOSS, tmp_path / "fp16.pt", amp="float16")
+    assert scalers[6]["_growth_tracker"] == 6 * 4  # one step more each step
     assert model.seen == {torch.float16}
     scaler = load_checkpoint(tmp_path / "fp16.pt")["scaler"]
     assert scaler["scale"] > 0  # an enabled GradScaler saves its scale
     assert history.train_loss[-1] < 0.85 * history.train_loss[0]  # it learns
-    model, _ = _run(LOSS, tmp_path / "fp32.pt")
+    model, *_ = _run(LOSS, tmp_path / "fp32.pt")
     assert model.seen == {None}  # float32: no autocast
     assert load_checkpoint(tmp_path / "fp32.pt")["scaler"] == {}  # disabled
 
