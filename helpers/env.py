@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ParameterError
+from .validate import positive_int
 
 __all__ = [
     "QUICK_ENV",
@@ -68,6 +68,7 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     """
     import torch
 
+    cpu_threads = positive_int(cpu_threads, "cpu_threads", allow_none=True)
     if torch.cuda.is_available():
         device = torch.device("cuda")
         why = torch.cuda.get_device_name(0)
@@ -77,11 +78,6 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     else:
         device = torch.device("cpu")
         if cpu_threads is not None:
-            is_int = isinstance(cpu_threads, int) and not isinstance(cpu_threads, bool)
-            if not is_int or cpu_threads < 1:
-                raise ParameterError(
-                    f"cpu_threads must be a positive int or None, got {cpu_threads!r}"
-                )
             torch.set_num_threads(cpu_threads)
         why = f"no GPU found; {torch.get_num_threads()} CPU threads"
     if verbose:

@@ -1,6 +1,7 @@
 """Interactive explorers whose every view is also a static figure.
 
-Introduced in ``02_audio_representations``. A widget needs a live Jupyter
+Introduced in ``01_background`` (:func:`explorer`); the representation
+explorer in ``02_audio_representations``. A widget needs a live Jupyter
 kernel; an executed notebook opened as static HTML, or on GitHub, shows
 "Failed to display Jupyter Widget" instead. So each explorer here is built on a
 plain drawing function (``draw(ax=..., **values)``) that a static run calls
@@ -15,6 +16,7 @@ from .config import HOP_LENGTH, N_FFT, SR
 from .errors import ParameterError
 from .features import extract, to_db
 from .plotting import new_axes, plot_spectrogram
+from .validate import one_of
 
 __all__ = ["explorer", "draw_representation", "representation_explorer"]
 
@@ -105,8 +107,7 @@ def draw_representation(
     """
     from . import features as F
 
-    if kind not in REPRESENTATIONS:
-        raise ParameterError(f"kind must be one of {REPRESENTATIONS}, got {kind!r}")
+    one_of(kind, "kind", REPRESENTATIONS)
     fig, ax = new_axes(ax)
     if kind in ("stft", "log_stft"):
         S = F.stft_magnitude(y, n_fft=n_fft, hop_length=hop_length)
