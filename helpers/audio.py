@@ -1,9 +1,9 @@
 """Loading, validating, synthesising and playing audio.
 
 Introduced in ``01_background`` (:func:`load_audio`, :func:`play`,
-:func:`harmonic_tone`). Every helper that takes audio calls :func:`validate_audio` first, so that bad
-input (integers, NaN, empty or stereo signals) fails early with a message that
-says what was expected, instead of deep inside librosa or PyTorch.
+:func:`harmonic_tone`). Every helper that takes audio calls :func:`validate_audio`
+first, so that bad input (integers, NaN, empty or stereo signals) fails early with
+a message that says what was expected, not deep inside librosa or PyTorch.
 """
 
 from __future__ import annotations
