@@ -32,13 +32,8 @@ AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".o
 
 
 def validate_sr(sr, name: str = "sr") -> int:
-    """A sample rate as an ``int``, if it is a positive whole number of Hz.
-
-    Raises
-    ------
-    ParameterError
-        If ``sr`` is not a positive finite number, or has a fraction.
-    """
+    """``sr`` as an ``int`` if it is a positive whole number of Hz, else a
+    :class:`~helpers.errors.ParameterError`."""
     value = positive_number(sr, name, unit="Hz")
     if value != int(value):
         raise ParameterError(f"{name} must be a whole number of Hz, got {sr!r}")
@@ -199,8 +194,7 @@ def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray
 def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> Path:
     """Write ``y`` to ``path`` atomically (see :func:`helpers.validate.atomic_write`).
 
-    The package's one audio writer; no notebook calls it yet (the tests write
-    their audio files with it).
+    The package's audio writer; no notebook calls it (the tests use it).
 
     Parameters
     ----------
@@ -240,28 +234,24 @@ def harmonic_tone(
     """A synthetic note: harmonics of a MIDI pitch under an exponential decay.
 
     Introduced in ``01_background``. Harmonic ``k`` (1, 2, ...) of
-    ``f0 = librosa.midi_to_hz(midi)`` has amplitude ``amplitudes[k - 1]``;
-    harmonics at or above the Nyquist frequency ``sr / 2`` are left out. The
-    envelope is ``exp(-decay * t)``, after a linear fade-in of ``attack`` seconds.
+    ``f0 = librosa.midi_to_hz(midi)`` has amplitude ``amplitudes[k - 1]``; those at
+    or above the Nyquist frequency ``sr / 2`` are left out. The default, six
+    harmonics of amplitude ``1/k``, is the tone of the ``probes`` dataset.
 
     Parameters
     ----------
     midi : float
-        MIDI pitch (60 is C4, 261.6 Hz); fractions are allowed.
+        MIDI pitch (60 is C4, 261.6 Hz).
     duration : float
         Length in seconds.
     sr : int
         Sample rate in Hz.
     amplitudes : sequence of float
-        Amplitude of each harmonic; the default (``1/k``, six harmonics) sounds
-        like a soft sawtooth, the tone of the ``probes`` dataset.
-    decay : float
-        Decay rate in 1/s.
-    attack : float
-        Fade-in in seconds (``0``: the tone starts at full amplitude).
+    decay, attack : float
+        The envelope is ``min(1, t / attack) * exp(-decay * t)``, ``t`` in seconds.
     peak : float or None
-        Scale the tone to this peak amplitude and return float32, ready for
-        :func:`play` and the features; ``None`` returns the raw float64 sum.
+        Scale to this peak amplitude and return float32, like a loaded file;
+        ``None`` returns the raw float64 sum.
 
     Returns
     -------

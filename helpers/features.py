@@ -72,9 +72,7 @@ TORCH_RTOL = 1e-4
 TORCH_DB_ATOL = 0.01
 
 
-# --------------------------------------------------------------------------
-# Validation
-# --------------------------------------------------------------------------
+# Validation ---------------------------------------------------------------
 def _check_frame_args(y_len: int, n_fft, hop_length, name: str = "y") -> None:
     n_fft = positive_int(n_fft, "n_fft")
     positive_int(hop_length, "hop_length")
@@ -91,9 +89,7 @@ def _check_signal(y, n_fft, hop_length) -> np.ndarray:
     return y
 
 
-# --------------------------------------------------------------------------
-# librosa reference
-# --------------------------------------------------------------------------
+# librosa reference --------------------------------------------------------
 def stft_magnitude(
     y: np.ndarray, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH
 ) -> np.ndarray:
@@ -326,9 +322,7 @@ def extract(y: np.ndarray, kind: str = "log_mel", *, sr: int = SR) -> np.ndarray
     raise ParameterError(f"kind must be one of {FEATURES}, got {kind!r}")
 
 
-# --------------------------------------------------------------------------
-# Inversion (listening to what a representation keeps)
-# --------------------------------------------------------------------------
+# Inversion (listening to what a representation keeps) ---------------------
 def invert_stft_magnitude(
     S: np.ndarray, *, hop_length: int = HOP_LENGTH, n_iter: int = 32, length=None
 ) -> np.ndarray:
@@ -370,15 +364,12 @@ def invert_mfcc(
     )
 
 
-# --------------------------------------------------------------------------
-# Inputs for models: summary statistics and standardisation
-# --------------------------------------------------------------------------
+# Inputs for models: summary statistics and standardisation ----------------
 def mfcc_statistics(M_db, *, n_mfcc: int = N_MFCC) -> np.ndarray:
     """Mean and standard deviation over time of the MFCCs of log-mel spectrograms.
 
-    Introduced in ``01_background``: the hand-designed features of the
-    conventional pipeline. The MFCCs are the DCT of each log-mel frame, as in
-    :func:`mfcc` (``librosa.feature.mfcc(S=M_db)``).
+    Introduced in ``01_background``: the conventional pipeline's hand-designed
+    features. The MFCCs are the DCT of each log-mel frame, as in :func:`mfcc`.
 
     Parameters
     ----------
@@ -405,9 +396,12 @@ def mfcc_statistics(M_db, *, n_mfcc: int = N_MFCC) -> np.ndarray:
 class Standardizer:
     """Zero mean and unit standard deviation, with statistics of the training set.
 
-    Introduced in ``01_background``. :meth:`fit` takes the mean and std of the
-    training set over ``axis``; the fitted object, called on any split, returns
-    ``(X - mean) / std``, so validation and test data never shape the statistics.
+    Introduced in ``01_background``. ``standardize = Standardizer(axis).fit(X_train)``
+    takes the mean and std of the training set; ``standardize(X)`` returns
+    ``(X - mean) / std`` for any split, so validation and test data never shape
+    the statistics. NumPy arrays and torch tensors both work (the statistics
+    follow a tensor to its device); the std is each library's default, NumPy
+    dividing by ``n`` and PyTorch by ``n - 1``.
 
     Parameters
     ----------
@@ -418,17 +412,6 @@ class Standardizer:
     eps : float
         Added to every std. A std that is still 0 (a feature constant on the
         training set) becomes 1: that feature is only centred.
-
-    Notes
-    -----
-    Works on NumPy arrays and torch tensors (the statistics follow a tensor to
-    its device). The std is each library's default, so each notebook keeps its
-    numbers: NumPy divides by ``n``, PyTorch by ``n - 1``.
-
-    Examples
-    --------
-    >>> standardize = Standardizer(axis=(0, 2)).fit(X_train)  # doctest: +SKIP
-    >>> X_valid = standardize(X_valid)  # doctest: +SKIP
     """
 
     def __init__(self, axis=None, *, eps: float = 0.0):
@@ -437,13 +420,9 @@ class Standardizer:
 
     def fit(self, X) -> Standardizer:
         """Learn the mean and std of ``X``, the training set; returns ``self``."""
-        if isinstance(X, torch.Tensor):
-            mean = X.mean(dim=self.axis, keepdim=True)
-            std = X.std(dim=self.axis, keepdim=True) + self.eps
-        else:
-            X = np.asarray(X)
-            mean = X.mean(axis=self.axis, keepdims=True)
-            std = X.std(axis=self.axis, keepdims=True) + self.eps
+        X = X if isinstance(X, torch.Tensor) else np.asarray(X)
+        mean = X.mean(axis=self.axis, keepdims=True)  # torch takes NumPy's names too
+        std = X.std(axis=self.axis, keepdims=True) + self.eps
         if not bool((std == std).all()):  # NaN: one value per statistic, or NaN in X
             raise ParameterError(f"X gives a NaN std over axis={self.axis}")
         std[std == 0] = 1
@@ -461,9 +440,7 @@ class Standardizer:
         return (X - mean) / std
 
 
-# --------------------------------------------------------------------------
-# PyTorch path (batched, any device)
-# --------------------------------------------------------------------------
+# PyTorch path (batched, any device) ---------------------------------------
 def _check_tensor(y, n_fft, hop_length):
     """Validate a batch of signals and return it as (batch, samples)."""
     if not isinstance(y, torch.Tensor):
@@ -488,15 +465,10 @@ def _check_tensor(y, n_fft, hop_length):
 
 
 def _stft(y, n_fft: int, hop_length: int, window):
-    """Complex STFT with librosa's framing: centred frames, zero padding."""
+    """Complex STFT with librosa's framing: centred frames (torch's default), zero
+    padding."""
     return torch.stft(
-        y,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        window=window,
-        center=True,
-        pad_mode="constant",
-        return_complex=True,
+        y, n_fft, hop_length, window=window, pad_mode="constant", return_complex=True
     )
 
 
@@ -538,6 +510,8 @@ def torch_stft_magnitude(
     y, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH, power: float = 1.0
 ):
     """Batched STFT magnitude (``power=1``) or power (``power=2``) in PyTorch.
+
+    No notebook calls it; README lists it with the PyTorch path, tests check it.
 
     Parameters
     ----------
@@ -618,6 +592,8 @@ def torch_mfcc(
 ):
     """Batched MFCC in PyTorch; matches :func:`mfcc` per item.
 
+    No notebook calls it; README lists it with the PyTorch path, tests check it.
+
     Returns
     -------
     C : torch.Tensor [shape=(batch, n_mfcc, t)]
@@ -650,11 +626,10 @@ class LogMel(nn.Module):
         top_db: float | None = TOP_DB,
     ):
         super().__init__()
-        self.sr, self.n_fft, self.hop_length = validate_sr(sr), n_fft, hop_length
-        self.top_db = top_db
-        positive_int(n_fft, "n_fft")
-        positive_int(hop_length, "hop_length")
-        fb = _mel_basis(self.sr, n_fft, positive_int(n_mels, "n_mels"))
+        self.sr, self.top_db = validate_sr(sr), top_db
+        self.n_fft = positive_int(n_fft, "n_fft")
+        self.hop_length = positive_int(hop_length, "hop_length")
+        fb = _mel_basis(self.sr, self.n_fft, positive_int(n_mels, "n_mels"))
         self.register_buffer("window", torch.hann_window(n_fft, periodic=True))
         self.register_buffer("mel_basis", torch.as_tensor(fb))
 

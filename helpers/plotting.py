@@ -22,8 +22,17 @@ __all__ = [
     "plot_confusion_matrix",
 ]
 
-#: Frequency-axis kinds accepted by :func:`plot_spectrogram`.
-Y_AXES = ("linear", "log", "mel", "cqt_note", "cqt_hz", "chroma", "mfcc", "bins")
+#: Frequency-axis kinds accepted by :func:`plot_spectrogram`, with their labels.
+Y_AXES = {
+    "linear": "frequency (Hz)",
+    "log": "frequency (Hz, log scale)",
+    "mel": "frequency (Hz, mel scale)",
+    "cqt_note": "pitch",
+    "cqt_hz": "frequency (Hz, log scale)",
+    "chroma": "pitch class",
+    "mfcc": "MFCC coefficient",
+    "bins": "bin",
+}
 
 
 def new_axes(ax=None, figsize=(8, 3)):
@@ -109,32 +118,13 @@ def plot_spectrogram(
     one_of(y_axis, "y_axis", Y_AXES)
     sr = validate_sr(sr)
     fig, ax = new_axes(ax)
-    kwargs = {}
+    kwargs = {"sr": sr, "hop_length": hop_length, "ax": ax, "cmap": cmap}
     if y_axis.startswith("cqt"):
-        kwargs = {"fmin": fmin, "bins_per_octave": bins_per_octave}
+        kwargs |= {"fmin": fmin, "bins_per_octave": bins_per_octave}
     shown = None if y_axis in ("mfcc", "bins") else y_axis
-    img = librosa.display.specshow(
-        S,
-        sr=sr,
-        hop_length=hop_length,
-        x_axis="s",
-        y_axis=shown,
-        ax=ax,
-        cmap=cmap,
-        **kwargs,
-    )
+    img = librosa.display.specshow(S, x_axis="s", y_axis=shown, **kwargs)
     ax.set_xlabel("time (s)")
-    labels = {
-        "linear": "frequency (Hz)",
-        "log": "frequency (Hz, log scale)",
-        "mel": "frequency (Hz, mel scale)",
-        "cqt_note": "pitch",
-        "cqt_hz": "frequency (Hz, log scale)",
-        "chroma": "pitch class",
-        "mfcc": "MFCC coefficient",
-        "bins": "bin",
-    }
-    ax.set_ylabel(labels[y_axis])
+    ax.set_ylabel(Y_AXES[y_axis])
     if colorbar:
         fig.colorbar(img, ax=ax, label=unit, pad=0.01)
     if title:
@@ -225,15 +215,8 @@ def plot_confusion_matrix(
             for j in range(n):
                 value = f"{shown[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
                 dark = shown[i, j] > 0.6 * (shown.max() or 1)
-                ax.text(
-                    j,
-                    i,
-                    value,
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if dark else "black",
-                )
+                color = "white" if dark else "black"
+                ax.text(j, i, value, ha="center", va="center", fontsize=7, color=color)
     ax.set_xticks(range(n), names, rotation=45, ha="right")
     ax.set_yticks(range(n), names)
     ax.set_xlabel("predicted class")
