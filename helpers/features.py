@@ -326,7 +326,10 @@ def extract(y: np.ndarray, kind: str = "log_mel", *, sr: int = SR) -> np.ndarray
 def invert_stft_magnitude(
     S: np.ndarray, *, hop_length: int = HOP_LENGTH, n_iter: int = 32, length=None
 ) -> np.ndarray:
-    """Audio from an STFT magnitude by Griffin-Lim phase reconstruction."""
+    """Audio from an STFT magnitude by Griffin-Lim phase reconstruction.
+
+    The phases start from a fixed seed, so the same input gives the same audio.
+    """
     return librosa.griffinlim(
         S, hop_length=hop_length, n_iter=n_iter, length=length, random_state=0
     )
@@ -341,10 +344,10 @@ def invert_mel(
     n_iter: int = 32,
     length=None,
 ) -> np.ndarray:
-    """Audio from a power mel spectrogram (pseudo-inverse filterbank, Griffin-Lim)."""
-    return librosa.feature.inverse.mel_to_audio(
-        M, sr=sr, n_fft=n_fft, hop_length=hop_length, n_iter=n_iter, length=length
-    )
+    """Audio from a power mel spectrogram (non-negative least squares through the
+    filterbank, then :func:`invert_stft_magnitude`)."""
+    S = librosa.feature.inverse.mel_to_stft(M, sr=sr, n_fft=n_fft)
+    return invert_stft_magnitude(S, hop_length=hop_length, n_iter=n_iter, length=length)
 
 
 def invert_mfcc(
