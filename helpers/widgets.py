@@ -18,8 +18,9 @@ from .plotting import new_axes, plot_spectrogram
 
 __all__ = ["explorer", "draw_representation", "representation_explorer"]
 
-#: Representations offered by :func:`draw_representation`.
-REPRESENTATIONS = ("stft", "log_stft", "log_mel", "log_cqt", "chroma", "mfcc")
+#: The features of :data:`helpers.features.FEATURES` that
+#: :func:`draw_representation` offers.
+REPRESENTATIONS = ("stft_magnitude", "log_stft", "log_mel", "log_cqt", "chroma", "mfcc")
 
 
 def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=None):

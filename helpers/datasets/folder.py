@@ -1,4 +1,4 @@
-"""Your own audio: one subfolder per class (introduced in ``02_audio_representations``).
+"""Your own audio: one subfolder per class (introduced in ``03_cnn``).
 
 ::
 
@@ -71,11 +71,7 @@ class AudioFolder:
         group=None,
         check: bool = True,
     ):
-        if not isinstance(root, (str, os.PathLike)):
-            raise ParameterError(
-                f"root must be a str or path, got {type(root).__name__}"
-            )
-        self.root = Path(root).expanduser()
+        self.root = folder_path(root)
         if not self.root.is_dir():
             raise DatasetError(
                 f"root {str(self.root)!r} is not a folder; expected one subfolder "
@@ -148,6 +144,13 @@ class AudioFolder:
             item["split"] = s
             out[s].append(item)
         return out
+
+
+def folder_path(root) -> Path:
+    """``root`` as a path; used by :class:`AudioFolder` and ``load_gtzan``."""
+    if not isinstance(root, (str, os.PathLike)):
+        raise ParameterError(f"root must be a str or path, got {type(root).__name__}")
+    return Path(root).expanduser()
 
 
 def _group_function(group):

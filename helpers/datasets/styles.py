@@ -1,7 +1,7 @@
 """``styles``: 6-second clips of four style groups of the music21 corpus.
 
-Introduced in ``03_cnn`` (a genre-like, clip-level task).
-The classes (:data:`STYLE_CLASSES`):
+Introduced in ``02_audio_representations`` (:func:`load_styles`); the
+genre-like, clip-level task of ``03_cnn``. The classes (:data:`STYLE_CLASSES`):
 
 - ``chorale``: Bach's four-part chorales;
 - ``renaissance``: Palestrina's mass movements (Humdrum scores);
@@ -22,11 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import SR
-from ._build import Spec, item_rng
-from ._scores import corpus_files, load_score
+from ..render import render_tracks
+from .cache import Spec, item_rng, load_items
+from .corpus import corpus_files, load_score
 from .splits import group_split
 
-__all__ = ["STYLES", "STYLE_CLASSES", "STYLE_PROGRAMS"]
+__all__ = ["STYLE_CLASSES", "STYLE_PROGRAMS", "CLIP_SECONDS", "load_styles"]
 
 #: Class names, in label order.
 STYLE_CLASSES = ("chorale", "renaissance", "irish", "classical")
@@ -43,28 +44,8 @@ _SOURCES = {
 }
 #: One shared pool of programs for every class.
 STYLE_PROGRAMS = (
-    0,
-    4,
-    6,
-    11,
-    19,
-    21,
-    22,
-    24,
-    25,
-    40,
-    41,
-    42,
-    46,
-    48,
-    52,
-    56,
-    60,
-    68,
-    71,
-    73,
-    105,
-)
+    0, 4, 6, 11, 19, 21, 22, 24, 25, 40, 41, 42, 46, 48, 52, 56, 60, 68, 71, 73, 105,
+)  # fmt: skip
 CLIP_SECONDS = 6.0
 _PEAK = 0.7
 #: (pieces per class, clips per piece), quick and full.
@@ -129,9 +110,7 @@ def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
     }
 
 
-def _render(item: dict, seed: int) -> np.ndarray:
-    from ..render import midi_from_notes, render_midi
-
+def _render(item: dict, seed: int, soundfont: str) -> np.ndarray:
     score = load_score(item["source"])
     sec = 60.0 / item["tempo"]
     t0 = item["start_ql"] * sec
@@ -150,13 +129,33 @@ def _render(item: dict, seed: int) -> np.ndarray:
             notes.append((pitch + item["transpose"], max(start, 0.0), end, int(vel)))
         if notes:
             tracks.append((program, notes))
-    n = int(round(CLIP_SECONDS * SR))
-    if not tracks:
-        return np.zeros(n, dtype=np.float32)
-    y = render_midi(midi_from_notes(tracks, end=CLIP_SECONDS + 0.05))
-    y = np.pad(y[:n], (0, max(0, n - len(y))))
-    peak = float(np.max(np.abs(y))) or 1.0
-    return y * (_PEAK / peak)
+    return render_tracks(tracks, CLIP_SECONDS, peak=_PEAK, soundfont=soundfont)
 
 
-STYLES = Spec(name="styles", version=1, plan=_plan, render=_render)
+SPEC = Spec(name="styles", version=1, plan=_plan, render=_render)
+
+
+def load_styles(
+    split: str = "train", *, quick: bool | None = None, seed: int = 0, soundfont=None
+) -> list[dict]:
+    """6-second clips labelled by style group (built on first use).
+
+    Introduced in ``02_audio_representations``.
+
+    Parameters
+    ----------
+    split : str
+        ``"train"``, ``"valid"``, ``"test"`` or ``"all"``.
+    quick, seed, soundfont
+        Size, base seed and SoundFont; see :func:`helpers.datasets.build`.
+
+    Returns
+    -------
+    items : list of dict
+        ``audio_path``, ``sha256``, ``style`` (one of :data:`STYLE_CLASSES`),
+        ``source``, ``group``, ``split``, ``start_ql``, ``tempo``,
+        ``transpose``, ``programs``.
+    """
+    return load_items(
+        "styles", split=split, quick=quick, seed=seed, soundfont=soundfont
+    )

@@ -1,53 +1,37 @@
-"""PyTorch ``Dataset`` classes over dataset items.
-
-Introduced in ``03_cnn``.
+"""PyTorch datasets over dataset items: waveforms, or features cached on disk.
 
 Items are the dicts that :func:`~helpers.datasets.load_notes` and friends
-return (``audio_path`` plus labels). :class:`AudioDataset` yields waveforms,
-:class:`FeatureDataset` yields features computed once and cached as ``.npy``
-next to the audio, and can stack a small set into tensors on any device.
+return (``audio_path``, ``sha256`` and the labels);
+:class:`~helpers.datasets.AudioFolder` and :func:`~helpers.datasets.load_gtzan`
+items work too. :class:`AudioDataset`
+yields waveforms (introduced in ``03_cnn``); :class:`FeatureDataset` yields
+features computed once and cached by the audio's checksum (introduced in
+``01_background``), and can stack a small set into tensors on any device.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
-import os
 from pathlib import Path
 
 import numpy as np
 
 from ..audio import load_audio
 from ..config import HOP_LENGTH, SR
+from ..env import data_dir
 from ..errors import ParameterError
-from .chords import chord_targets
+from ..features import FEATURES, extract
+from ..validate import atomic_write, one_of
+from .cache import sha256_file
+from .chords import CHORD_CLASSES, chord_targets
 
-__all__ = ["FEATURES", "AudioDataset", "FeatureDataset", "feature_function"]
-
-#: Feature names that :class:`FeatureDataset` computes.
-FEATURES = ("log_mel", "mel_spectrogram", "mfcc", "cqt", "chroma", "stft_magnitude")
-
-
-def feature_function(name: str):
-    """The feature function ``name`` from :mod:`helpers.features`.
-
-    Raises
-    ------
-    ParameterError
-        If ``name`` is not one of :data:`FEATURES`.
-    """
-    if name not in FEATURES:
-        raise ParameterError(f"feature must be one of {FEATURES}, got {name!r}")
-    from .. import features
-
-    return getattr(features, name)
+__all__ = ["AudioDataset", "FeatureDataset"]
 
 
 def _targets(items, target, classes):
-    if target == "chords":
-        return None, None
+    """Class indices of ``item[target]`` and the class list."""
     if not items:
-        return [], classes or []
+        return [], list(classes or [])
     if target not in items[0]:
         keys = sorted(k for k, v in items[0].items() if isinstance(v, (str, int)))
         raise ParameterError(
@@ -103,16 +87,20 @@ class AudioDataset:
 class FeatureDataset:
     """Features and labels of a list of items, computed once and cached.
 
-    Features are stored as ``features/<name>-<params>/<item id>.npy`` next to
-    the dataset's ``audio/`` folder (written atomically), so the second epoch,
-    and the second notebook, only read them.
+    Features are stored (atomically) as
+    ``data_dir()/features/<feature>-<params>/<sha256>.npy``, named by the
+    SHA-256 of the audio they come from: the item's ``sha256`` (every manifest
+    has it), else the file's, computed on each read. So the second epoch, and
+    the second notebook, only read them, and audio that has changed never gets
+    the features of its old version.
 
     Parameters
     ----------
     items : list of dict
-        With ``audio_path``, ``id`` and the ``target`` key.
+        With ``audio_path``, the ``target`` key and, best, ``sha256``.
     feature : str
-        One of :data:`FEATURES` (functions of :mod:`helpers.features`).
+        One of :data:`helpers.features.FEATURES` (computed by
+        :func:`helpers.features.extract`).
     target : str
         The label key (``"family"``...), or ``"chords"`` for 25-class frame
         targets [shape=(frames,)] from the items' chord segments.
@@ -140,45 +128,37 @@ class FeatureDataset:
         **feature_kwargs,
     ):
         self.items = list(items)
-        self.feature = feature
-        self.fn = feature_function(feature)
+        self.feature = one_of(feature, "feature", FEATURES)
         self.kwargs = dict(sorted(feature_kwargs.items()))
         self.sr = sr
         self.target = target
-        self.labels, self.classes = _targets(self.items, target, classes)
         if target == "chords":
-            from .chords import CHORD_CLASSES
-
-            self.classes = list(CHORD_CLASSES)
+            self.labels, self.classes = None, list(CHORD_CLASSES)
+        else:
+            self.labels, self.classes = _targets(self.items, target, classes)
         tag = hashlib.sha1(repr((sr, self.kwargs)).encode()).hexdigest()[:8]
-        self._folder = f"{feature}-{tag}"
+        self.folder = data_dir() / "features" / f"{feature}-{tag}"
 
     def __len__(self) -> int:
         return len(self.items)
 
     def cache_path(self, i: int) -> Path:
-        """Where item ``i``'s features are cached."""
+        """Where item ``i``'s features are cached (named by its audio's SHA-256)."""
         item = self.items[i]
-        audio = Path(item["audio_path"])
-        return audio.parent.parent / "features" / self._folder / f"{item['id']}.npy"
+        digest = item.get("sha256") or sha256_file(item["audio_path"])
+        return self.folder / f"{digest}.npy"
 
     def features(self, i: int) -> np.ndarray:
         """Features of item ``i`` [shape=(n_features, frames)], from the cache."""
         path = self.cache_path(i)
-        if path.is_file():
-            try:
-                return np.load(path)
-            except (OSError, ValueError):
-                pass  # damaged: compute again
+        try:
+            return np.load(path)
+        except (OSError, ValueError):
+            pass  # not cached yet, or damaged: compute
         y, _ = load_audio(self.items[i]["audio_path"], sr=self.sr)
-        kwargs = dict(self.kwargs)
-        if "sr" in inspect.signature(self.fn).parameters:
-            kwargs["sr"] = self.sr
-        X = np.asarray(self.fn(y, **kwargs), dtype=np.float32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npy")
-        np.save(tmp, X)
-        os.replace(tmp, path)
+        X = extract(y, self.feature, sr=self.sr, **self.kwargs).astype(np.float32)
+        with atomic_write(path) as tmp, open(tmp, "wb") as f:
+            np.save(f, X)
         return X
 
     def label(self, i: int, n_frames: int) -> np.ndarray:
