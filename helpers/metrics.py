@@ -27,14 +27,9 @@ from .errors import ParameterError
 from .validate import one_of, positive_number
 
 __all__ = [
-    "IGNORE_INDEX",
-    "accuracy",
-    "per_class_scores",
-    "confusion_matrix",
-    "chord_scores",
-    "onset_scores",
-    "beat_scores",
-]
+    "IGNORE_INDEX", "accuracy", "per_class_scores", "confusion_matrix", "chord_scores",
+    "onset_scores", "beat_scores",
+]  # fmt: skip
 
 #: Target value that marks padding, as in ``torch.nn.CrossEntropyLoss``.
 IGNORE_INDEX = -100

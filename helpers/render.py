@@ -1,10 +1,11 @@
 """Render MIDI to audio with a General MIDI SoundFont.
 
-Introduced in ``02_audio_representations``.
-
-Every embedded dataset is made of real compositions (the ``music21`` corpus)
-played by sampled instruments. The sound comes from one function,
-:func:`render_midi`, so the synthesizer can be swapped in one place.
+No notebook calls it: every embedded dataset (:mod:`helpers.datasets`) is
+made of real compositions (the ``music21`` corpus) played by sampled
+instruments, rendered here. The sound comes from one function,
+:func:`render_midi`, so the synthesizer can be swapped in one place, and the
+SoundFont too (``soundfont=`` of :func:`helpers.datasets.build` and of the
+loaders reaches it).
 
 Why ``midirenderer``: it is a Rust wheel with no dependencies and no system
 library, on Linux, macOS, Windows and Colab alike; it renders in memory (MIDI
@@ -14,8 +15,8 @@ checksums rely on. The alternatives need things a learner may not have:
 ``pyfluidsynth`` the system FluidSynth library, ``tinysoundfont`` ``pyaudio``
 (which fails to build without the PortAudio headers).
 
-The SoundFont is ``TimGM6mb.sf2`` (6 MB, all 128 General MIDI programs and the
-drum kit), which ships inside the ``pretty_midi`` wheel.
+The default SoundFont is ``TimGM6mb.sf2`` (6 MB, all 128 General MIDI programs
+and the drum kit), which ships inside the ``pretty_midi`` wheel.
 """
 
 from __future__ import annotations
@@ -32,14 +33,9 @@ from .config import SR
 from .errors import ParameterError
 
 __all__ = [
-    "GM_FAMILIES",
-    "soundfont_path",
-    "render_midi",
-    "render_tracks",
-    "midi_from_notes",
-    "program_family",
-    "program_name",
-]
+    "GM_FAMILIES", "soundfont_path", "render_midi", "render_tracks", "midi_from_notes",
+    "program_family", "program_name",
+]  # fmt: skip
 
 #: The 16 General MIDI instrument families, 8 programs each, in program order.
 GM_FAMILIES = (

@@ -2,7 +2,7 @@
 
 A dataset is a *plan* (a list of items with their labels, split and group,
 computed from the scores without any audio) and a *render* function (one item
-to audio). :func:`build_dataset` renders what is missing, writes every file
+to audio). :func:`build` renders what is missing, writes every file
 atomically, appends each file's checksum to a journal as it goes and writes the
 manifest last. A build that is killed leaves complete files and a journal; the
 next build checks each file against its checksum, renders again only what is
@@ -35,18 +35,9 @@ from ..render import soundfont_path
 from ..validate import atomic_write, one_of
 
 __all__ = [
-    "DATASETS",
-    "SPLITS",
-    "Spec",
-    "build",
-    "build_dataset",
-    "load_manifest",
-    "load_items",
-    "dataset_dir",
-    "item_rng",
-    "sha256_file",
-    "verify",
-]
+    "DATASETS", "SPLITS", "Spec", "build", "load_manifest", "load_items",
+    "dataset_dir", "item_rng", "sha256_file", "verify",
+]  # fmt: skip
 
 #: The embedded datasets, each built by the module of the same name.
 DATASETS = ("notes", "chorales", "styles")
@@ -217,42 +208,21 @@ def _known_checksums(root: Path, key: dict) -> dict[str, str]:
     return known
 
 
-def build_dataset(
+def _build_one(
     spec: Spec,
     *,
     quick: bool,
-    seed: int = 0,
-    soundfont=None,
-    progress: bool = True,
-    verify_checksums: bool = True,
+    seed: int,
+    soundfont,
+    progress: bool,
     workers: int | None = None,
+    verify_checksums: bool = True,
 ) -> dict:
     """Build (or finish, or repair) one dataset and return its manifest.
 
-    Parameters
-    ----------
-    spec : Spec
-    quick : bool
-        The quick (small) or the full size; they live in separate folders.
-    seed : int
-        Base seed of every random choice.
-    soundfont : str, os.PathLike or None
-        The SoundFont to render with; ``None``: the shipped one.
-    progress : bool
-        Show a progress bar (``tqdm.auto``).
-    verify_checksums : bool
-        When a manifest exists, check every file's SHA-256 against it (a few
-        hundred MB a second); ``False`` only checks that the files exist with
-        the recorded sizes.
-    workers : int or None
-        Processes that render in parallel; ``None``: up to 2, one per CPU.
-
-    Returns
-    -------
-    manifest : dict
-        ``name``, ``key`` (see the module docstring), ``info``, ``items`` (each
-        with ``path``, ``sha256``, ``bytes``, ``seconds``, ``split``, ``group``
-        and labels), ``stats`` (items, hours, bytes, seconds to build).
+    The arguments are those of :func:`build`; ``verify_checksums=False`` only
+    checks that an existing build's files have their recorded sizes, instead
+    of their SHA-256 (a few hundred MB a second).
     """
     from tqdm.auto import tqdm
 
@@ -320,10 +290,6 @@ def _reuse(item: dict, root: Path, known: dict) -> bool:
     for rel, digest, size in _files(item):
         item[digest], item[size] = known[rel], (root / rel).stat().st_size
     item.pop("_extra", None)
-    if "seconds" not in item:
-        import soundfile as sf
-
-        item["seconds"] = sf.info(str(root / item["path"])).duration
     return True
 
 
@@ -395,7 +361,7 @@ def build(
     progress : bool
         Show progress bars.
     workers : int or None
-        Rendering processes; ``None``: up to 2.
+        Rendering processes; ``None``: up to 2, one per CPU.
 
     Returns
     -------
@@ -404,15 +370,9 @@ def build(
     """
     quick = resolve_quick(quick)
     names = DATASETS if name is None else [one_of(name, "name", DATASETS)]
+    options = {"seed": seed, "soundfont": soundfont, "progress": progress}
     return {
-        n: build_dataset(
-            spec_of(n),
-            quick=quick,
-            seed=seed,
-            soundfont=soundfont,
-            progress=progress,
-            workers=workers,
-        )
+        n: _build_one(spec_of(n), quick=quick, workers=workers, **options)
         for n in names
     }
 
@@ -467,42 +427,20 @@ def load_manifest(
                 f"or incomplete in {str(root)!r}; run `python -m helpers.datasets "
                 f"build{' --quick' if quick else ''}` or load with build_missing=True"
             )
-        manifest = build_dataset(
-            spec,
-            quick=quick,
-            seed=seed,
-            soundfont=soundfont,
-            progress=progress,
-            verify_checksums=False,
-        )
+        options = {"seed": seed, "soundfont": soundfont, "progress": progress}
+        manifest = _build_one(spec, quick=quick, verify_checksums=False, **options)
     return {**manifest, "root": str(root)}
 
 
 def load_items(
     name: str, *, split: str = "train", split_key: str = "split", **options
 ) -> list[dict]:
-    """Items of one split of a dataset, with absolute paths and their labels.
+    """Items of one split (one of :data:`SPLITS`) of a dataset, with their labels.
 
-    The common body of :func:`~helpers.datasets.load_notes`,
-    :func:`~helpers.datasets.load_chorales` and
-    :func:`~helpers.datasets.load_styles`.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`DATASETS`.
-    split : str
-        One of :data:`SPLITS`.
-    split_key : str
-        Which split column to use (``"split"``; for notes also ``"split_note"``).
-    **options
-        ``quick``, ``seed``, ``soundfont``: see :func:`build`.
-
-    Returns
-    -------
-    items : list of dict
-        The manifest's items with ``audio_path`` (absolute), each item's
-        time-aligned labels file (chorales) read into it.
+    The body of :func:`~helpers.datasets.load_notes` and the other loaders:
+    ``split_key`` names the split column (``"split"``, or ``"split_note"``),
+    ``options`` are those of :func:`load_manifest`. Each item gets its
+    ``audio_path`` (absolute) and its time-aligned labels file read into it.
     """
     one_of(split, "split", SPLITS)
     manifest = load_manifest(name, **options)

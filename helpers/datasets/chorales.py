@@ -192,14 +192,8 @@ def load_chorales(
 ) -> list[dict]:
     """Rendered Bach chorales with chords, key, beats and notes (built on first use).
 
-    Introduced in ``01_background``.
-
-    Parameters
-    ----------
-    split : str
-        ``"train"``, ``"valid"``, ``"test"`` or ``"all"``.
-    quick, seed, soundfont
-        Size, base seed and SoundFont; see :func:`helpers.datasets.build`.
+    Introduced in ``01_background``, with one fixed split (by hymn tune): the
+    arguments are those of :func:`helpers.datasets.load_notes` but ``by``.
 
     Returns
     -------

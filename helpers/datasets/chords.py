@@ -35,15 +35,9 @@ from ..errors import ParameterError
 from ..validate import positive_int
 
 __all__ = [
-    "PITCH_NAMES",
-    "CHORD_CLASSES",
-    "NO_CHORD",
-    "chord_label",
-    "chord_segments",
-    "chord_index",
-    "chord_targets",
-    "frames_to_segments",
-]
+    "PITCH_NAMES", "CHORD_CLASSES", "NO_CHORD", "chord_label", "chord_segments",
+    "chord_index", "chord_targets", "frames_to_segments",
+]  # fmt: skip
 
 #: Pitch-class names used in labels (mir_eval reads both sharps and flats).
 PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")

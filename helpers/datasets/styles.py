@@ -132,22 +132,13 @@ def _render(item: dict, seed: int, soundfont: str) -> np.ndarray:
     return render_tracks(tracks, CLIP_SECONDS, peak=_PEAK, soundfont=soundfont)
 
 
-SPEC = Spec(name="styles", version=1, plan=_plan, render=_render)
-
-
 def load_styles(
     split: str = "train", *, quick: bool | None = None, seed: int = 0, soundfont=None
 ) -> list[dict]:
     """6-second clips labelled by style group (built on first use).
 
-    Introduced in ``02_audio_representations``.
-
-    Parameters
-    ----------
-    split : str
-        ``"train"``, ``"valid"``, ``"test"`` or ``"all"``.
-    quick, seed, soundfont
-        Size, base seed and SoundFont; see :func:`helpers.datasets.build`.
+    Introduced in ``02_audio_representations``. ``split``, ``quick``, ``seed`` and
+    ``soundfont`` are those of :func:`helpers.datasets.load_notes`.
 
     Returns
     -------
@@ -159,3 +150,6 @@ def load_styles(
     return load_items(
         "styles", split=split, quick=quick, seed=seed, soundfont=soundfont
     )
+
+
+SPEC = Spec(name="styles", version=1, plan=_plan, render=_render)
