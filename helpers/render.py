@@ -46,16 +46,9 @@ GM_FAMILIES = (
 
 
 def soundfont_path(soundfont=None) -> Path:
-    """Return the SoundFont file to render with, checked.
+    """The SoundFont to render with: ``soundfont``, checked; ``None``: the default.
 
-    Parameters
-    ----------
-    soundfont : str, os.PathLike or None
-        A ``.sf2`` file; ``None``: ``TimGM6mb.sf2``, shipped with ``pretty_midi``.
-
-    Returns
-    -------
-    path : pathlib.Path
+    The default is ``TimGM6mb.sf2``, shipped with ``pretty_midi``.
 
     Raises
     ------
@@ -92,18 +85,7 @@ def _check_program(program) -> int:
 
 
 def program_family(program: int) -> str:
-    """Return the General MIDI family of a program number (0-based).
-
-    Parameters
-    ----------
-    program : int
-        General MIDI program in [0, 127] (0 is Acoustic Grand Piano).
-
-    Returns
-    -------
-    family : str
-        One of :data:`GM_FAMILIES`, e.g. ``"piano"`` for programs 0-7.
-    """
+    """The family (:data:`GM_FAMILIES`) of a program in [0, 127]: 0-7 are piano."""
     return GM_FAMILIES[_check_program(program) // 8]
 
 

@@ -94,14 +94,8 @@ def _key(spec: Spec, quick: bool, seed, soundfont) -> dict:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ParameterError(f"seed must be a non-negative int, got {seed!r}")
     font = soundfont_path(soundfont)
-    return {
-        "version": spec.version,
-        "quick": bool(quick),
-        "seed": int(seed),
-        "sr": SR,
-        "soundfont": font.name,
-        "soundfont_sha256": sha256_file(font),
-    }
+    key = {"version": spec.version, "quick": bool(quick), "seed": int(seed), "sr": SR}
+    return key | {"soundfont": font.name, "soundfont_sha256": sha256_file(font)}
 
 
 def dataset_dir(name: str, *, quick: bool, seed: int = 0, soundfont=None) -> Path:
@@ -293,11 +287,6 @@ def _reuse(item: dict, root: Path, known: dict) -> bool:
     return True
 
 
-def _render_one(args):
-    spec, item, seed, font = args
-    return spec.render(item, seed, font)
-
-
 def _render_all(spec: Spec, todo: list, seed: int, font: str, workers):
     """Yield ``(item, audio)`` in order, rendering in ``workers`` processes."""
     if workers is None:
@@ -308,14 +297,13 @@ def _render_all(spec: Spec, todo: list, seed: int, font: str, workers):
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from itertools import repeat
 
+    jobs = [{k: v for k, v in item.items() if k != "_extra"} for item in todo]
     # spawn, not fork: the parent may hold threads (PyTorch, a notebook kernel)
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        jobs = [
-            (spec, {k: v for k, v in item.items() if k != "_extra"}, seed, font)
-            for item in todo
-        ]
-        yield from zip(todo, pool.map(_render_one, jobs, chunksize=4), strict=True)
+        audio = pool.map(spec.render, jobs, repeat(seed), repeat(font), chunksize=4)
+        yield from zip(todo, audio, strict=True)
 
 
 def _write_item(item: dict, y: np.ndarray, root: Path, key: dict, journal) -> None:

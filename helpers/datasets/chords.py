@@ -42,11 +42,7 @@ __all__ = [
 #: Pitch-class names used in labels (mir_eval reads both sharps and flats).
 PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 #: The 25 frame classes: 12 major, 12 minor, then "N/X".
-CHORD_CLASSES = (
-    tuple(f"{p}:maj" for p in PITCH_NAMES)
-    + tuple(f"{p}:min" for p in PITCH_NAMES)
-    + ("N",)
-)
+CHORD_CLASSES = tuple(f"{p}:{q}" for q in ("maj", "min") for p in PITCH_NAMES) + ("N",)
 #: Index of the "no chord or other" class.
 NO_CHORD = 24
 
@@ -54,17 +50,9 @@ _QUALITIES = (("maj", 4, (10, 11)), ("min", 3, (10,)))
 
 
 def chord_label(pitches) -> str:
-    """Name the sonority of a set of MIDI pitches (see the module docstring).
+    """Name MIDI pitches sounding together: ``"C:maj"``, ``"A:min"``, ``"N"``, ``"X"``.
 
-    Parameters
-    ----------
-    pitches : iterable of int
-        MIDI pitches sounding together.
-
-    Returns
-    -------
-    label : str
-        ``"<root>:maj"``, ``"<root>:min"``, ``"N"`` or ``"X"``.
+    See the module docstring for the rules.
     """
     pitches = [int(p) for p in pitches]
     if not pitches:
@@ -89,17 +77,10 @@ def chord_label(pitches) -> str:
 
 
 def chord_segments(notes) -> list[list]:
-    """Chord segments of a list of notes, consecutive equal labels merged.
+    """Chord segments ``[start, end, label]`` of notes ``(pitch, start, end)``.
 
-    Parameters
-    ----------
-    notes : sequence of (pitch, start, end)
-        MIDI pitch and times (seconds, or any unit).
-
-    Returns
-    -------
-    segments : list of [start, end, label]
-        Contiguous, from the first onset to the last offset.
+    Contiguous, from the first onset to the last offset, consecutive equal
+    labels merged; times in seconds (or any unit).
     """
     bounds = sorted({t for _, s, e in notes for t in (s, e)})
     segments: list[list] = []

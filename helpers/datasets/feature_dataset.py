@@ -1,12 +1,9 @@
 """PyTorch datasets over dataset items: waveforms, or features cached on disk.
 
-Items are the dicts that :func:`~helpers.datasets.load_notes` and friends
-return (``audio_path``, ``sha256`` and the labels);
-:class:`~helpers.datasets.AudioFolder` and :func:`~helpers.datasets.load_gtzan`
-items work too. :class:`AudioDataset`
-yields waveforms (introduced in ``03_cnn``); :class:`FeatureDataset` yields
-features computed once and cached by the audio's checksum (introduced in
-``01_background``), and can stack a small set into tensors on any device.
+Items are those of :func:`~helpers.datasets.load_notes` and the other loaders
+(``audio_path``, ``sha256``, labels), of ``AudioFolder`` or of GTZAN.
+:class:`FeatureDataset` (introduced in ``01_background``) caches features by
+the audio's checksum; :class:`AudioDataset` (``03_cnn``) yields waveforms.
 """
 
 from __future__ import annotations
@@ -29,7 +26,9 @@ __all__ = ["AudioDataset", "FeatureDataset"]
 
 
 def _targets(items, target, classes):
-    """Class indices of ``item[target]`` and the class list."""
+    """Class indices of ``item[target]`` and the class list (chords: per frame)."""
+    if target == "chords":
+        return None, list(CHORD_CLASSES)
     if not items:
         return [], list(classes or [])
     if target not in items[0]:
@@ -84,7 +83,7 @@ class AudioDataset:
         return torch.from_numpy(y), torch.tensor(self.labels[i], dtype=torch.int64)
 
 
-class FeatureDataset:
+class FeatureDataset(AudioDataset):
     """Features and labels of a list of items, computed once and cached.
 
     Features are stored (atomically) as
@@ -104,10 +103,8 @@ class FeatureDataset:
     target : str
         The label key (``"family"``...), or ``"chords"`` for 25-class frame
         targets [shape=(frames,)] from the items' chord segments.
-    classes : sequence or None
-        Label values in class order (see :class:`AudioDataset`).
-    sr : int
-        Sample rate in Hz.
+    classes, sr
+        As in :class:`AudioDataset`.
     **feature_kwargs
         Passed to the feature function (``n_mels=64``...); part of the cache key.
 
@@ -127,20 +124,11 @@ class FeatureDataset:
         sr: int = SR,
         **feature_kwargs,
     ):
-        self.items = list(items)
+        super().__init__(items, target=target, classes=classes, sr=sr)
         self.feature = one_of(feature, "feature", FEATURES)
         self.kwargs = dict(sorted(feature_kwargs.items()))
-        self.sr = sr
-        self.target = target
-        if target == "chords":
-            self.labels, self.classes = None, list(CHORD_CLASSES)
-        else:
-            self.labels, self.classes = _targets(self.items, target, classes)
         tag = hashlib.sha1(repr((sr, self.kwargs)).encode()).hexdigest()[:8]
         self.folder = data_dir() / "features" / f"{feature}-{tag}"
-
-    def __len__(self) -> int:
-        return len(self.items)
 
     def cache_path(self, i: int) -> Path:
         """Where item ``i``'s features are cached (named by its audio's SHA-256)."""
@@ -202,9 +190,6 @@ class FeatureDataset:
                 "cut the items to equal length or iterate over the dataset"
             )
         X = torch.from_numpy(np.stack(feats)) if feats else torch.empty(0)
-        y = torch.as_tensor(
-            np.stack([self.label(i, f.shape[-1]) for i, f in enumerate(feats)])
-            if feats
-            else np.zeros(0, dtype=np.int64)
-        )
+        y = [self.label(i, f.shape[-1]) for i, f in enumerate(feats)]
+        y = torch.from_numpy(np.stack(y)) if y else torch.zeros(0, dtype=torch.int64)
         return X.to(device), y.to(device)

@@ -15,11 +15,10 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from ..audio import load_audio
 from ..env import data_dir
-from ..errors import AudioFileError, DatasetError
+from ..errors import DatasetError
 from ..validate import one_of
-from .folder import folder_path
+from .folder import folder_path, readable
 
 __all__ = ["GTZAN_GENRES", "gtzan_split_files", "load_gtzan"]
 
@@ -96,10 +95,8 @@ def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[d
         )
     found = {}
     for path in root.rglob("*"):
-        if (
-            path.suffix.lower() in (".wav", ".au")
-            and path.stem.split(".")[0] in GTZAN_GENRES
-        ):
+        genre = path.stem.split(".")[0]
+        if path.suffix.lower() in (".wav", ".au") and genre in GTZAN_GENRES:
             found.setdefault(path.stem, path)
     items, missing, skipped = [], [], []
     for rel in wanted:
@@ -108,22 +105,11 @@ def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[d
         if path is None:
             missing.append(stem)
             continue
-        if check:
-            try:
-                load_audio(path, sr=None, duration=None)
-            except AudioFileError as error:
-                skipped.append((str(path), str(error)))
-                continue
+        if check and not readable(path, skipped):
+            continue
         genre = stem.split(".")[0]
-        items.append(
-            {
-                "id": stem,
-                "audio_path": str(path),
-                "genre": genre,
-                "y": GTZAN_GENRES.index(genre),
-                "split": split,
-            }
-        )
+        item = {"id": stem, "audio_path": str(path), "genre": genre, "split": split}
+        items.append(item | {"y": GTZAN_GENRES.index(genre)})
     if not items:
         raise DatasetError(
             f"none of the {len(wanted)} GTZAN {split} files found under "
@@ -135,6 +121,4 @@ def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[d
             f"(e.g. {missing[:3]}); using the {len(items)} found",
             stacklevel=2,
         )
-    for path, why in skipped:
-        warnings.warn(f"skipping unreadable GTZAN file {path}: {why}", stacklevel=2)
     return items

@@ -94,10 +94,8 @@ def make_probes(
         for i in range(n):
             rng = item_rng(seed, "triads", i)
             root, q = int(rng.integers(48, 60)), int(rng.integers(len(qualities)))
-            tone = sum(
-                _tone(root + s, length, sr) for s in TRIAD_QUALITIES[qualities[q]]
-            )
-            audio[i] = 0.15 * tone
+            steps = TRIAD_QUALITIES[qualities[q]]
+            audio[i] = 0.15 * sum(_tone(root + s, length, sr) for s in steps)
             y[i] = q
     else:
         out["classes"] = ["onset"]

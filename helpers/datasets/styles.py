@@ -111,16 +111,13 @@ def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
 
 
 def _render(item: dict, seed: int, soundfont: str) -> np.ndarray:
-    score = load_score(item["source"])
+    parts = load_score(item["source"])["parts"]
     sec = 60.0 / item["tempo"]
     t0 = item["start_ql"] * sec
+    rng = item_rng(seed, "styles-velocity", item["id"])
+    velocities = rng.integers(70, 101, size=len(item["programs"]))
     tracks = []
-    velocities = item_rng(seed, "styles-velocity", item["id"]).integers(
-        70, 101, size=len(item["programs"])
-    )
-    for part, program, vel in zip(
-        score["parts"], item["programs"], velocities, strict=False
-    ):
+    for part, program, vel in zip(parts, item["programs"], velocities, strict=True):
         notes = []
         for pitch, on, dur in part:
             start, end = on * sec - t0, (on + dur) * sec - t0
