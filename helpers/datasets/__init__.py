@@ -5,7 +5,9 @@ Introduced in ``01_background``. Compositions come from the corpus bundled with
 SoundFont rendered by :func:`helpers.render.render_midi`. Every label is derived
 from the score or the MIDI. Built on first use (or with ``python -m
 helpers.datasets build``) and cached under :func:`helpers.env.data_dir`, with a
-manifest holding a SHA-256 checksum of every file (:mod:`~.cache`).
+manifest holding a SHA-256 checksum of every file (:mod:`~helpers.datasets.cache`);
+``soundfont=`` (of :func:`build` and the loaders) renders with another
+SoundFont, into a cache of its own.
 
 - ``notes``: single notes of 80 instruments in 10 families (:func:`load_notes`).
 - ``chorales``: Bach chorales with chords, key, beats (:func:`load_chorales`);
