@@ -188,11 +188,8 @@ def _known_checksums(root: Path, key: dict) -> dict[str, str]:
     if manifest is not None and manifest.get("key") == key:
         for item in manifest["items"]:
             known.update({rel: item[digest] for rel, digest, _ in _files(item)})
-    try:
-        lines = (root / JOURNAL).read_text().splitlines()
-    except OSError:
-        lines = []
-    for line in lines:
+    journal = root / JOURNAL
+    for line in journal.read_text().splitlines() if journal.is_file() else []:
         try:
             entry = json.loads(line)
         except ValueError:
@@ -237,12 +234,9 @@ def _build_one(
         _prepare(item)
     todo = [item for item in items if not _reuse(item, root, known)]
     font = str(soundfont_path(soundfont))
+    n, desc = len(items), f"{spec.name} ({'quick' if quick else 'full'})"
     bar = tqdm(
-        total=len(items),
-        initial=len(items) - len(todo),
-        desc=f"{spec.name} ({'quick' if quick else 'full'})",
-        disable=not progress,
-        unit="item",
+        total=n, initial=n - len(todo), desc=desc, unit="item", disable=not progress
     )
     with open(root / JOURNAL, "a") as journal, bar:
         for item, y in _render_all(spec, todo, seed, font, workers):

@@ -49,17 +49,9 @@ _SIZES = {True: 24, False: None}
 
 
 def score_beats(score: dict) -> tuple[list[float], list[float]]:
-    """Beat and downbeat positions of a score, in quarter notes.
+    """Beat and downbeat offsets (quarter notes) of a score from ``load_score``.
 
-    Parameters
-    ----------
-    score : dict
-        As returned by :func:`helpers.datasets.corpus.load_score`.
-
-    Returns
-    -------
-    beats, downbeats : list of float
-        Offsets in quarter notes from the start of the score.
+    A pickup measure's beats are counted backwards from its bar line.
     """
     measures = list(score["measures"]) or [0.0]
     end, beat = score["end_ql"], score["beat_ql"]

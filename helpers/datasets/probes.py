@@ -113,7 +113,4 @@ def make_probes(
             onsets.append(np.round(times, 6))
             y[i] = len(times)
         out["onsets"] = onsets
-    out["audio"] = audio
-    out["y"] = y
-    out["sr"] = sr
-    return out
+    return out | {"audio": audio, "y": y, "sr": sr}
