@@ -162,7 +162,7 @@ def test_another_soundfont_renders_into_its_own_cache(tiny, tmp_path):
     default = build("notes", quick=True, progress=False, workers=1)["notes"]
     other = build("notes", quick=True, soundfont=quiet, progress=False, workers=1)
     other = other["notes"]
-    assert default["key"]["soundfont"] == "TimGM6mb.sf2"
+    assert default["soundfont"] == "TimGM6mb.sf2" and other["soundfont"] == "Quiet.sf2"
     assert other["key"]["soundfont_sha256"] == sha256_file(quiet)
     assert dataset_dir("notes", quick=True, soundfont=quiet) != dataset_dir(
         "notes", quick=True
@@ -181,6 +181,8 @@ def test_another_soundfont_renders_into_its_own_cache(tiny, tmp_path):
     assert dataset_dir("notes", quick=True, soundfont=copy) == dataset_dir(
         "notes", quick=True
     )
+    again = build("notes", quick=True, soundfont=copy, progress=False)["notes"]
+    assert again["key"] == default["key"] and again["stats"] == default["stats"]
     with pytest.raises(ParameterError, match="soundfont"):
         build("notes", quick=True, soundfont=tmp_path / "missing.sf2")
 

@@ -10,9 +10,10 @@ missing or damaged, and ends with the same checksums, because every random
 choice is seeded from the base seed and the item's own name.
 
 A build is identified by its *key*: the dataset's version, the size (quick or
-full), the seed, the sample rate and the SoundFont (file name and SHA-256). Each
-key has its own folder (:func:`dataset_dir`), so two SoundFonts never share a
-cache, and a manifest whose key differs is never trusted.
+full), the seed, the sample rate and the SoundFont's SHA-256 (its file name is
+in the manifest too). Each key has its own folder (:func:`dataset_dir`), so two
+SoundFonts never share a cache, and a manifest whose key differs is never
+trusted.
 """
 
 from __future__ import annotations
@@ -93,9 +94,8 @@ def _key(spec: Spec, quick: bool, seed, soundfont) -> dict:
     """What identifies a build; see the module docstring."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ParameterError(f"seed must be a non-negative int, got {seed!r}")
-    font = soundfont_path(soundfont)
     key = {"version": spec.version, "quick": bool(quick), "seed": int(seed), "sr": SR}
-    return key | {"soundfont": font.name, "soundfont_sha256": sha256_file(font)}
+    return key | {"soundfont_sha256": sha256_file(soundfont_path(soundfont))}
 
 
 def dataset_dir(name: str, *, quick: bool, seed: int = 0, soundfont=None) -> Path:
@@ -245,6 +245,7 @@ def _build_one(
     manifest = {
         "name": spec.name,
         "key": key,
+        "soundfont": Path(font).name,
         "info": info,
         "items": items,
         "stats": {
@@ -385,7 +386,8 @@ def load_manifest(
     Returns
     -------
     manifest : dict
-        ``name``; ``key`` (see the module docstring); ``info`` (``classes``,
+        ``name``; ``key`` (see the module docstring); ``soundfont`` (the file
+        name); ``info`` (``classes``,
         ``target``...); ``items``: list of dicts with ``id``, ``path`` (relative
         to ``root``), ``sha256``, ``bytes``, ``seconds``, ``split``, ``group``
         and the labels; ``stats``; ``root``: the folder, as a str.
