@@ -1,13 +1,22 @@
 """The cache of the embedded datasets: build once, check, load.
 
-A dataset is a *plan* (a list of items with their labels, split and group,
-computed from the scores without any audio) and a *render* function (one item
-to audio). :func:`build` renders what is missing, writes every file
-atomically, appends each file's checksum to a journal as it goes and writes the
-manifest last. A build that is killed leaves complete files and a journal; the
-next build checks each file against its checksum, renders again only what is
-missing or damaged, and ends with the same checksums, because every random
-choice is seeded from the base seed and the item's own name.
+Each dataset is the module of this package named in :data:`DATASETS`, which
+defines ``VERSION`` (bumped whenever the items or their sound change, so that
+old caches are rebuilt instead of trusted) and two functions:
+
+- ``plan(quick, seed) -> (items, info)`` lists the items, computed from the
+  scores without any audio: dicts with at least ``id``, ``split``, ``group``
+  and ``seconds``; an item's ``"extra"`` dict, if any, is stored as
+  ``labels/<id>.json``. ``info`` (e.g. ``classes``) goes in the manifest.
+- ``render(item, seed, soundfont) -> np.ndarray [shape=(n,)]`` makes one
+  item's audio at ``SR`` with the SoundFont file ``soundfont`` (a str).
+
+:func:`build` renders what is missing, writes every file atomically, appends
+each file's checksum to a journal as it goes and writes the manifest last. A
+build that is killed leaves complete files and a journal; the next build
+checks each file against its checksum, renders again only what is missing or
+damaged, and ends with the same checksums, because every random choice is
+seeded from the base seed and the item's own name (:func:`item_rng`).
 
 A build is identified by its *key*: the dataset's version, the size (quick or
 full), the seed, the sample rate and the SoundFont's SHA-256 (its file name is
@@ -23,8 +32,6 @@ import importlib
 import json
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +43,7 @@ from ..render import soundfont_path
 from ..validate import atomic_write, one_of
 
 __all__ = [
-    "DATASETS", "SPLITS", "Spec", "build", "load_manifest", "load_items",
+    "DATASETS", "SPLITS", "build", "load_manifest", "load_items",
     "dataset_dir", "item_rng", "sha256_file", "verify",
 ]  # fmt: skip
 
@@ -48,37 +55,10 @@ MANIFEST = "manifest.json"
 JOURNAL = "journal.jsonl"
 
 
-@dataclass(frozen=True)
-class Spec:
-    """How to build one dataset (each dataset module defines its ``SPEC``).
-
-    Attributes
-    ----------
-    name : str
-        Folder name under :func:`helpers.env.data_dir`.
-    version : int
-        Bumped whenever the plan or the rendering changes, so that old caches
-        are rebuilt instead of trusted.
-    plan : callable
-        ``plan(quick: bool, seed: int) -> (items, info)``: ``items`` is a list
-        of dicts with at least ``id``, ``split`` and ``group``; an item's
-        ``"extra"`` dict, if any, is stored as ``<id>.json`` beside the audio.
-        ``info`` is a dict stored in the manifest (e.g. ``classes``).
-    render : callable
-        ``render(item, seed, soundfont) -> np.ndarray [shape=(n,)]``: float
-        audio at ``SR``, rendered with the SoundFont file ``soundfont`` (str).
-    """
-
-    name: str
-    version: int
-    plan: Callable
-    render: Callable
-
-
-def spec_of(name) -> Spec:
-    """The :class:`Spec` of a dataset named in :data:`DATASETS`."""
+def _dataset(name):
+    """The module that defines the dataset ``name`` (see the module docstring)."""
     one_of(name, "name", DATASETS)
-    return importlib.import_module(f"{__package__}.{name}").SPEC
+    return importlib.import_module(f"{__package__}.{name}")
 
 
 def resolve_quick(quick) -> bool:
@@ -90,11 +70,12 @@ def resolve_quick(quick) -> bool:
     return bool(quick)
 
 
-def _key(spec: Spec, quick: bool, seed, soundfont) -> dict:
+def _key(name: str, quick: bool, seed, soundfont) -> dict:
     """What identifies a build; see the module docstring."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ParameterError(f"seed must be a non-negative int, got {seed!r}")
-    key = {"version": spec.version, "quick": bool(quick), "seed": int(seed), "sr": SR}
+    version = _dataset(name).VERSION
+    key = {"version": version, "quick": bool(quick), "seed": int(seed), "sr": SR}
     return key | {"soundfont_sha256": sha256_file(soundfont_path(soundfont))}
 
 
@@ -200,7 +181,7 @@ def _known_checksums(root: Path, key: dict) -> dict[str, str]:
 
 
 def _build_one(
-    spec: Spec,
+    name: str,
     *,
     quick: bool,
     seed: int,
@@ -218,8 +199,8 @@ def _build_one(
     from tqdm.auto import tqdm
 
     t0 = time.perf_counter()
-    key = _key(spec, quick, seed, soundfont)
-    root = dataset_dir(spec.name, quick=quick, seed=seed, soundfont=soundfont)
+    dataset, key = _dataset(name), _key(name, quick, seed, soundfont)
+    root = dataset_dir(name, quick=quick, seed=seed, soundfont=soundfont)
     manifest = read_manifest(root)
     if manifest is not None and manifest.get("key") == key:
         ok = not verify(root, manifest) if verify_checksums else _intact(root, manifest)
@@ -227,23 +208,23 @@ def _build_one(
             return manifest
     root.mkdir(parents=True, exist_ok=True)
     known = _known_checksums(root, key)
-    items, info = spec.plan(quick, seed)
+    items, info = dataset.plan(quick, seed)
     if len({item["id"] for item in items}) != len(items):
-        raise DatasetError(f"{spec.name}: the plan has duplicate item ids")
+        raise DatasetError(f"{name}: the plan has duplicate item ids")
     for item in items:
         _prepare(item)
     todo = [item for item in items if not _reuse(item, root, known)]
     font = str(soundfont_path(soundfont))
-    n, desc = len(items), f"{spec.name} ({'quick' if quick else 'full'})"
+    n, desc = len(items), f"{name} ({'quick' if quick else 'full'})"
     bar = tqdm(
         total=n, initial=n - len(todo), desc=desc, unit="item", disable=not progress
     )
     with open(root / JOURNAL, "a") as journal, bar:
-        for item, y in _render_all(spec, todo, seed, font, workers):
+        for item, y in _render_all(dataset.render, todo, seed, font, workers):
             _write_item(item, y, root, key, journal)
             bar.update()
     manifest = {
-        "name": spec.name,
+        "name": name,
         "key": key,
         "soundfont": Path(font).name,
         "info": info,
@@ -282,13 +263,13 @@ def _reuse(item: dict, root: Path, known: dict) -> bool:
     return True
 
 
-def _render_all(spec: Spec, todo: list, seed: int, font: str, workers):
+def _render_all(render, todo: list, seed: int, font: str, workers):
     """Yield ``(item, audio)`` in order, rendering in ``workers`` processes."""
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
     if workers <= 1 or len(todo) < 4 * workers:
         for item in todo:
-            yield item, spec.render(item, seed, font)
+            yield item, render(item, seed, font)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -297,7 +278,7 @@ def _render_all(spec: Spec, todo: list, seed: int, font: str, workers):
     jobs = [{k: v for k, v in item.items() if k != "_extra"} for item in todo]
     # spawn, not fork: the parent may hold threads (PyTorch, a notebook kernel)
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        audio = pool.map(spec.render, jobs, repeat(seed), repeat(font), chunksize=4)
+        audio = pool.map(render, jobs, repeat(seed), repeat(font), chunksize=4)
         yield from zip(todo, audio, strict=True)
 
 
@@ -354,10 +335,7 @@ def build(
     quick = resolve_quick(quick)
     names = DATASETS if name is None else [one_of(name, "name", DATASETS)]
     options = {"seed": seed, "soundfont": soundfont, "progress": progress}
-    return {
-        n: _build_one(spec_of(n), quick=quick, workers=workers, **options)
-        for n in names
-    }
+    return {n: _build_one(n, quick=quick, workers=workers, **options) for n in names}
 
 
 def load_manifest(
@@ -397,12 +375,13 @@ def load_manifest(
     DatasetError
         If the cache is missing or incomplete and ``build_missing`` is False.
     """
-    spec, quick = spec_of(name), resolve_quick(quick)
+    one_of(name, "name", DATASETS)
+    quick = resolve_quick(quick)
     root = dataset_dir(name, quick=quick, seed=seed, soundfont=soundfont)
     manifest = read_manifest(root)
     if (
         manifest is None
-        or manifest["key"] != _key(spec, quick, seed, soundfont)
+        or manifest["key"] != _key(name, quick, seed, soundfont)
         or not _intact(root, manifest)
     ):
         if not build_missing:
@@ -412,7 +391,7 @@ def load_manifest(
                 f"build{' --quick' if quick else ''}` or load with build_missing=True"
             )
         options = {"seed": seed, "soundfont": soundfont, "progress": progress}
-        manifest = _build_one(spec, quick=quick, verify_checksums=False, **options)
+        manifest = _build_one(name, quick=quick, verify_checksums=False, **options)
     return {**manifest, "root": str(root)}
 
 

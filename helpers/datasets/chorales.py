@@ -30,7 +30,7 @@ import numpy as np
 
 from ..config import SR
 from ..render import render_tracks
-from .cache import Spec, item_rng, load_items
+from .cache import item_rng, load_items
 from .chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
 from .corpus import corpus_files, load_score
 from .splits import group_split
@@ -46,6 +46,9 @@ _TAIL = 1.5  # seconds of release after the last note
 _PEAK = 0.7
 #: Chorales, quick and full (None: every usable one).
 _SIZES = {True: 24, False: None}
+
+#: Bumped whenever the items or their sound change (old caches are rebuilt).
+VERSION = 1
 
 
 def score_beats(score: dict) -> tuple[list[float], list[float]]:
@@ -83,7 +86,8 @@ def tune_key(score: dict, n: int = 10) -> str:
     return "tune-" + hashlib.sha1(repr(steps).encode()).hexdigest()[:10]
 
 
-def _plan(quick: bool, seed: int):
+def plan(quick: bool, seed: int):
+    """The chorales, split by tune."""
     n_pieces = _SIZES[bool(quick)]
     files = corpus_files("bach/bwv*.mxl")
     order = item_rng(seed, "chorales-order").permutation(len(files))
@@ -163,7 +167,8 @@ def _item(source: str, score: dict, group: str, split: str, seed: int) -> dict:
     }
 
 
-def _render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+    """One chorale, one program per voice, peak-normalised."""
     notes = _notes(load_score(item["source"]), item["tempo"], item["transpose"])
     tracks = [
         (program, [(p, s, e, vel) for s, e, p, v in notes if v == voice])
@@ -174,9 +179,6 @@ def _render(item: dict, seed: int, soundfont: str) -> np.ndarray:
     return render_tracks(
         tracks, item["seconds"], tail=0.0, peak=_PEAK, soundfont=soundfont
     )
-
-
-SPEC = Spec(name="chorales", version=1, plan=_plan, render=_render)
 
 
 def load_chorales(

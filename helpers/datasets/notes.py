@@ -26,7 +26,7 @@ import numpy as np
 from ..config import SR
 from ..render import GM_FAMILIES, program_name, render_tracks
 from ..validate import one_of
-from .cache import Spec, item_rng, load_items
+from .cache import item_rng, load_items
 
 __all__ = ["NOTE_FAMILIES", "UNPITCHED_PROGRAMS", "load_notes"]
 
@@ -53,8 +53,12 @@ _HOLD = 0.8  # seconds the key is held
 _LENGTH = 1.0  # seconds per item
 _GAIN = 3.0  # fixed (not per-note) gain, so velocity stays audible as level
 
+#: Bumped whenever the items or their sound change (old caches are rebuilt).
+VERSION = 1
 
-def _plan(quick: bool, seed: int):
+
+def plan(quick: bool, seed: int):
+    """The notes of every program, with both splits."""
     per_program = _SIZES[bool(quick)]
     items = []
     for f_index, family in enumerate(NOTE_FAMILIES):
@@ -94,13 +98,11 @@ def _plan(quick: bool, seed: int):
     return items, info
 
 
-def _render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+    """One note, held for 0.8 s, at a fixed gain."""
     note = (item["pitch"], 0.0, _HOLD, item["velocity"])
     y = render_tracks([(item["program"], [note])], _LENGTH, soundfont=soundfont)
     return y * _GAIN
-
-
-SPEC = Spec(name="notes", version=1, plan=_plan, render=_render)
 
 
 def load_notes(

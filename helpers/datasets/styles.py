@@ -23,7 +23,7 @@ import numpy as np
 
 from ..config import SR
 from ..render import render_tracks
-from .cache import Spec, item_rng, load_items
+from .cache import item_rng, load_items
 from .corpus import corpus_files, load_score
 from .splits import group_split
 
@@ -51,6 +51,9 @@ _PEAK = 0.7
 #: (pieces per class, clips per piece), quick and full.
 _SIZES = {True: (6, 5), False: (30, 8)}
 
+#: Bumped whenever the items or their sound change (old caches are rebuilt).
+VERSION = 1
+
 
 def _group(style: str, source: str) -> str:
     if style == "classical":  # movements of one quartet are one piece
@@ -58,7 +61,8 @@ def _group(style: str, source: str) -> str:
     return source
 
 
-def _plan(quick: bool, seed: int):
+def plan(quick: bool, seed: int):
+    """The clips of every style, split by piece."""
     pieces, clips = _SIZES[bool(quick)]
     items = []
     for style in STYLE_CLASSES:
@@ -110,7 +114,8 @@ def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
     }
 
 
-def _render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+    """One clip, one program per part, peak-normalised."""
     parts = load_score(item["source"])["parts"]
     sec = 60.0 / item["tempo"]
     t0 = item["start_ql"] * sec
@@ -147,6 +152,3 @@ def load_styles(
     return load_items(
         "styles", split=split, quick=quick, seed=seed, soundfont=soundfont
     )
-
-
-SPEC = Spec(name="styles", version=1, plan=_plan, render=_render)
