@@ -89,12 +89,8 @@ def plan(quick: bool, seed: int):
                         "seconds": _LENGTH,
                     }
                 )
-    info = {
-        "classes": list(NOTE_FAMILIES),
-        "target": "family",
-        "splits": {"split": "by program within family", "split_note": "by note"},
-        "sr": SR,
-    }
+    info = {"classes": list(NOTE_FAMILIES), "target": "family", "sr": SR}
+    info["splits"] = {"split": "by program within family", "split_note": "by note"}
     return items, info
 
 

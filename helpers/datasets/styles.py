@@ -55,12 +55,6 @@ _SIZES = {True: (6, 5), False: (30, 8)}
 VERSION = 1
 
 
-def _group(style: str, source: str) -> str:
-    if style == "classical":  # movements of one quartet are one piece
-        return source.rsplit("/", 1)[0]
-    return source
-
-
 def plan(quick: bool, seed: int):
     """The clips of every style, split by piece."""
     pieces, clips = _SIZES[bool(quick)]
@@ -101,11 +95,12 @@ def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
     start_ql = float(rng.uniform(0, max(0.0, score["end_ql"] - clip_ql)))
     start_ql = round(start_ql * 4) / 4  # on a sixteenth-note grid
     name = source.rsplit(".", 1)[0].replace("/", "_")
+    quartet = source.rsplit("/", 1)[0]  # its movements are one piece
     return {
         "id": f"{style}-{name}-{k}",
         "style": style,
         "source": source,
-        "group": _group(style, source),
+        "group": quartet if style == "classical" else source,
         "start_ql": start_ql,
         "tempo": qpm,
         "transpose": transpose,
