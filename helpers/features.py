@@ -42,7 +42,7 @@ from .config import (
     TOP_DB,
 )
 from .errors import ParameterError
-from .validate import positive_int
+from .validate import one_of, positive_int
 
 __all__ = [
     "FEATURES",
@@ -282,44 +282,47 @@ def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.n
     return C.astype(np.float32)
 
 
-#: Feature names accepted by :func:`extract`.
-FEATURES = ("stft", "log_stft", "mel", "log_mel", "cqt", "log_cqt", "mfcc", "chroma")
+#: The feature vocabulary: the names :func:`extract` computes, which
+#: :class:`helpers.datasets.FeatureDataset` caches and the widgets draw (a
+#: subset). A name is a function of this module, or ``log_`` and the function
+#: whose magnitudes it compresses with :func:`to_db`.
+FEATURES = (
+    "stft_magnitude", "log_stft", "mel_spectrogram", "log_mel", "cqt", "log_cqt",
+    "mfcc", "chroma",
+)  # fmt: skip
 
 
-def extract(y: np.ndarray, kind: str = "log_mel", *, sr: int = SR) -> np.ndarray:
-    """Compute the representation ``kind`` with the project's defaults.
+def extract(y: np.ndarray, kind: str = "log_mel", *, sr: int = SR, **kwargs):
+    """Compute the feature ``kind`` of ``y``, by name.
 
-    One entry point for comparing input representations (``03_cnn``).
+    The one place a feature is computed from its name: used by
+    :class:`helpers.datasets.FeatureDataset` (``feature=``, from
+    ``01_background`` on) and :mod:`helpers.widgets`.
 
     Parameters
     ----------
     y : np.ndarray [shape=(n,)], float
     kind : str
-        One of :data:`FEATURES`; ``log_*`` are in dB.
+        One of :data:`FEATURES`; ``log_stft`` and ``log_cqt`` are magnitudes
+        in dB (:func:`to_db`).
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz (not used by the STFT).
+    **kwargs
+        Passed to the function (``n_mels=64``, ``hop_length=256`` ...).
 
     Returns
     -------
     X : np.ndarray [shape=(bins, t)], float32
     """
-    if kind == "stft":
-        return stft_magnitude(y)
-    if kind == "log_stft":
-        return to_db(stft_magnitude(y), power=False)
-    if kind == "mel":
-        return mel_spectrogram(y, sr=sr)
-    if kind == "log_mel":
-        return log_mel(y, sr=sr)
-    if kind == "cqt":
-        return cqt(y, sr=sr)
-    if kind == "log_cqt":
-        return to_db(cqt(y, sr=sr), power=False)
-    if kind == "mfcc":
-        return mfcc(y, sr=sr)
-    if kind == "chroma":
-        return chroma(y, sr=sr)
-    raise ParameterError(f"kind must be one of {FEATURES}, got {kind!r}")
+    fn = {
+        "stft_magnitude": stft_magnitude, "log_stft": stft_magnitude,
+        "mel_spectrogram": mel_spectrogram, "log_mel": log_mel,
+        "cqt": cqt, "log_cqt": cqt, "mfcc": mfcc, "chroma": chroma,
+    }[one_of(kind, "kind", FEATURES)]  # fmt: skip
+    if fn is not stft_magnitude:
+        kwargs["sr"] = sr
+    X = fn(y, **kwargs)
+    return to_db(X, power=False) if kind in ("log_stft", "log_cqt") else X
 
 
 # Inversion (listening to what a representation keeps) ---------------------

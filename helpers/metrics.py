@@ -11,9 +11,9 @@ returns:
 MIR metrics go through ``mir_eval``, the reference implementation that papers
 report, rather than hand-written versions:
 
-- :func:`chord_scores` (duration-weighted root and major/minor accuracy),
-  with :func:`frames_to_segments` to turn frame-wise predictions into the
-  labelled intervals it expects;
+- :func:`chord_scores` (duration-weighted root and major/minor accuracy), with
+  :func:`helpers.datasets.frames_to_segments` to turn frame-wise predictions
+  into the labelled intervals it expects;
 - :func:`onset_scores` and :func:`beat_scores`.
 """
 
@@ -23,19 +23,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .config import HOP_LENGTH, SR
 from .errors import ParameterError
+from .validate import one_of, positive_number
 
 __all__ = [
-    "IGNORE_INDEX",
-    "accuracy",
-    "per_class_scores",
-    "confusion_matrix",
-    "frames_to_segments",
-    "chord_scores",
-    "onset_scores",
-    "beat_scores",
-]
+    "IGNORE_INDEX", "accuracy", "per_class_scores", "confusion_matrix", "chord_scores",
+    "onset_scores", "beat_scores",
+]  # fmt: skip
 
 #: Target value that marks padding, as in ``torch.nn.CrossEntropyLoss``.
 IGNORE_INDEX = -100
@@ -182,73 +176,13 @@ def confusion_matrix(
     """
     from sklearn.metrics import confusion_matrix as _cm
 
-    if normalize not in (None, "true", "pred", "all"):
-        raise ParameterError(
-            f"normalize must be None, 'true', 'pred' or 'all', got {normalize!r}"
-        )
+    one_of(normalize, "normalize", (None, "true", "pred", "all"))
     true, pred = _labels(y_true, y_pred, ignore_index)
     if labels is None:
         labels = np.unique(np.concatenate([true, pred]))
     if len(labels) == 0:
         raise ParameterError("confusion_matrix needs at least one target")
     return _cm(true, pred, labels=np.asarray(labels), normalize=normalize)
-
-
-def frames_to_segments(
-    frame_labels,
-    *,
-    hop_length: int = HOP_LENGTH,
-    sr: int = SR,
-    names: Sequence[str] | None = None,
-) -> tuple[np.ndarray, list[str]]:
-    """Merge runs of equal frame-wise class ids into labelled time intervals.
-
-    Introduced in ``04_rnn`` to score frame-wise chord predictions with
-    :func:`chord_scores`. Frame ``i`` covers ``[i, i + 1) * hop_length / sr``.
-
-    Parameters
-    ----------
-    frame_labels : array-like [shape=(frames,)], integer
-        One class id per frame (e.g. ``predict(model, X)[0].argmax(-1)``).
-    hop_length : int > 0
-        Hop between frames in samples.
-    sr : int > 0
-        Sample rate in Hz.
-    names : sequence of str, optional
-        ``names[k]`` is the label of class ``k`` (e.g. ``"C:maj"``, ``"N"``);
-        default: the class id as a string.
-
-    Returns
-    -------
-    intervals : np.ndarray [shape=(n_segments, 2)]
-        Start and end of each segment in seconds.
-    labels : list of str [length=n_segments]
-    """
-    ids = _to_numpy(frame_labels, "frame_labels")
-    if ids.ndim != 1 or ids.size == 0:
-        raise ParameterError(
-            f"frame_labels must be a non-empty 1-D array, got shape {ids.shape}"
-        )
-    if not np.issubdtype(ids.dtype, np.integer):
-        raise ParameterError(
-            f"frame_labels must hold integer class ids, got dtype {ids.dtype}"
-        )
-    for value, name in ((hop_length, "hop_length"), (sr, "sr")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise ParameterError(f"{name} must be a positive int, got {value!r}")
-        if value <= 0:
-            raise ParameterError(f"{name} must be a positive int, got {value!r}")
-    if names is not None and (ids.min() < 0 or ids.max() >= len(names)):
-        raise ParameterError(
-            f"frame_labels hold ids {ids.min()}..{ids.max()}, but names has "
-            f"{len(names)} entries"
-        )
-    # Segment starts: frame 0 and every frame whose label differs from the last.
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-    ends = np.r_[starts[1:], ids.size]
-    intervals = np.stack([starts, ends], axis=1) * (hop_length / sr)
-    labels = [str(names[i]) if names is not None else str(i) for i in ids[starts]]
-    return intervals, labels
 
 
 def _intervals(x, name: str) -> np.ndarray:
@@ -329,7 +263,7 @@ def _event_times(x, name: str) -> np.ndarray:
 def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
     """Onset detection F-measure, precision and recall (``mir_eval.onset``).
 
-    Introduced in ``04_rnn``. An estimate counts as correct when it lies within
+    Introduced in ``03_cnn``. An estimate counts as correct when it lies within
     ``window`` seconds of a reference onset, each matched at most once.
 
     Parameters
@@ -348,8 +282,7 @@ def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
 
     ref = _event_times(reference, "reference")
     est = _event_times(estimated, "estimated")
-    if not window > 0:
-        raise ParameterError(f"window must be > 0 seconds, got {window!r}")
+    positive_number(window, "window", unit="seconds")
     if ref.size == 0:
         raise ParameterError("reference must hold at least one onset")
     f, p, r = mir_eval.onset.f_measure(ref, est, window=window)
@@ -359,8 +292,10 @@ def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
 def beat_scores(reference, estimated, *, min_beat_time: float = 5.0) -> dict:
     """Beat tracking scores through ``mir_eval.beat``.
 
-    Introduced in ``04_rnn``. As in MIREX, beats before ``min_beat_time``
-    seconds are ignored (tempo is still settling); pass 0 for short excerpts.
+    No notebook calls it yet: it scores beat trackers against the chorales'
+    ``beats`` labels (README, "Metrics"). As in MIREX, beats before
+    ``min_beat_time`` seconds are ignored (tempo is still settling); pass 0 for
+    short excerpts.
 
     Parameters
     ----------

@@ -1,10 +1,11 @@
 """Render MIDI to audio with a General MIDI SoundFont.
 
-Introduced in ``02_audio_representations``.
-
-Every embedded dataset is made of real compositions (the ``music21`` corpus)
-played by sampled instruments. The sound comes from one function,
-:func:`render_midi`, so the synthesizer can be swapped in one place.
+No notebook calls it: every embedded dataset (:mod:`helpers.datasets`) is
+made of real compositions (the ``music21`` corpus) played by sampled
+instruments, rendered here. The sound comes from one function,
+:func:`render_midi`, so the synthesizer can be swapped in one place, and the
+SoundFont too (``soundfont=`` of :func:`helpers.datasets.build` and of the
+loaders reaches it).
 
 Why ``midirenderer``: it is a Rust wheel with no dependencies and no system
 library, on Linux, macOS, Windows and Colab alike; it renders in memory (MIDI
@@ -14,8 +15,8 @@ checksums rely on. The alternatives need things a learner may not have:
 ``pyfluidsynth`` the system FluidSynth library, ``tinysoundfont`` ``pyaudio``
 (which fails to build without the PortAudio headers).
 
-The SoundFont is ``TimGM6mb.sf2`` (6 MB, all 128 General MIDI programs and the
-drum kit), which ships inside the ``pretty_midi`` wheel.
+The default SoundFont is ``TimGM6mb.sf2`` (6 MB, all 128 General MIDI programs
+and the drum kit), which ships inside the ``pretty_midi`` wheel.
 """
 
 from __future__ import annotations
@@ -32,56 +33,44 @@ from .config import SR
 from .errors import ParameterError
 
 __all__ = [
-    "RENDER_SR",
-    "GM_FAMILIES",
-    "soundfont_path",
-    "render_midi",
-    "midi_from_notes",
-    "program_family",
-    "program_name",
-]
-
-#: Sample rate in Hz at which ``midirenderer`` synthesizes (then resampled).
-RENDER_SR = 48000
+    "GM_FAMILIES", "soundfont_path", "render_midi", "render_tracks", "midi_from_notes",
+    "program_family", "program_name",
+]  # fmt: skip
 
 #: The 16 General MIDI instrument families, 8 programs each, in program order.
 GM_FAMILIES = (
-    "piano",
-    "chromatic_percussion",
-    "organ",
-    "guitar",
-    "bass",
-    "strings",
-    "ensemble",
-    "brass",
-    "reed",
-    "pipe",
-    "synth_lead",
-    "synth_pad",
-    "synth_effects",
-    "ethnic",
-    "percussive",
-    "sound_effects",
-)
+    "piano", "chromatic_percussion", "organ", "guitar", "bass", "strings",
+    "ensemble", "brass", "reed", "pipe", "synth_lead", "synth_pad",
+    "synth_effects", "ethnic", "percussive", "sound_effects",
+)  # fmt: skip
 
 
-def soundfont_path() -> Path:
-    """Return the path of the General MIDI SoundFont shipped with ``pretty_midi``.
+def soundfont_path(soundfont=None) -> Path:
+    """The SoundFont to render with: ``soundfont``, checked; ``None``: the default.
 
-    Returns
-    -------
-    path : pathlib.Path
-        ``.../pretty_midi/TimGM6mb.sf2``.
+    The default is ``TimGM6mb.sf2``, shipped with ``pretty_midi``.
+
+    Raises
+    ------
+    ParameterError
+        If ``soundfont`` is not an existing file.
     """
-    import pretty_midi
+    if soundfont is None:
+        import pretty_midi
 
-    return Path(pretty_midi.__file__).resolve().parent / "TimGM6mb.sf2"
+        return Path(pretty_midi.__file__).resolve().parent / "TimGM6mb.sf2"
+    if not isinstance(soundfont, (str, os.PathLike)) or not Path(soundfont).is_file():
+        raise ParameterError(
+            f"soundfont {str(soundfont)!r} does not exist; expected a .sf2 file "
+            "(None takes the one shipped with pretty_midi)"
+        )
+    return Path(soundfont)
 
 
 @functools.lru_cache(maxsize=4)
-def _soundfont_bytes(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
+def _soundfont_bytes(path: str, mtime_ns: int, size: int) -> bytes:
+    """The file's bytes, read again when its modification time or size change."""
+    return Path(path).read_bytes()
 
 
 def _check_program(program) -> int:
@@ -96,18 +85,7 @@ def _check_program(program) -> int:
 
 
 def program_family(program: int) -> str:
-    """Return the General MIDI family of a program number (0-based).
-
-    Parameters
-    ----------
-    program : int
-        General MIDI program in [0, 127] (0 is Acoustic Grand Piano).
-
-    Returns
-    -------
-    family : str
-        One of :data:`GM_FAMILIES`, e.g. ``"piano"`` for programs 0-7.
-    """
+    """The family (:data:`GM_FAMILIES`) of a program in [0, 127]: 0-7 are piano."""
     return GM_FAMILIES[_check_program(program) // 8]
 
 
@@ -179,7 +157,7 @@ def render_midi(midi, *, sr: int = SR, soundfont=None) -> np.ndarray:
     sr : int
         Output sample rate in Hz.
     soundfont : str, os.PathLike or None
-        A ``.sf2`` file; ``None`` takes :func:`soundfont_path`.
+        A ``.sf2`` file; ``None``: the shipped one (see :func:`soundfont_path`).
 
     Returns
     -------
@@ -198,12 +176,7 @@ def render_midi(midi, *, sr: int = SR, soundfont=None) -> np.ndarray:
     import soxr
 
     sr = validate_sr(sr)
-    font = Path(soundfont) if soundfont is not None else soundfont_path()
-    if not font.is_file():
-        raise ParameterError(
-            f"soundfont {str(font)!r} does not exist; expected a .sf2 file "
-            "(None takes the one shipped with pretty_midi)"
-        )
+    font = soundfont_path(soundfont)
     if isinstance(midi, (str, os.PathLike)):
         midi = Path(midi).read_bytes()
     elif hasattr(midi, "write") and hasattr(midi, "instruments"):
@@ -215,9 +188,52 @@ def render_midi(midi, *, sr: int = SR, soundfont=None) -> np.ndarray:
             "midi must be bytes, a pretty_midi.PrettyMIDI or a path, got "
             f"{type(midi).__name__}"
         )
-    wav = midirenderer.render_wave_from(_soundfont_bytes(str(font)), bytes(midi))
+    stat = font.stat()
+    font_bytes = _soundfont_bytes(str(font), stat.st_mtime_ns, stat.st_size)
+    wav = midirenderer.render_wave_from(font_bytes, bytes(midi))
     y, native_sr = sf.read(io.BytesIO(wav), dtype="float32", always_2d=True)
     y = y.mean(axis=1)
     if native_sr != sr:
         y = soxr.resample(y, native_sr, sr, quality="HQ")
     return np.ascontiguousarray(y, dtype=np.float32)
+
+
+def render_tracks(
+    tracks,
+    seconds: float,
+    *,
+    tail: float = 0.05,
+    peak: float | None = None,
+    sr: int = SR,
+    soundfont=None,
+) -> np.ndarray:
+    """Render note lists to exactly ``seconds`` of audio (cut or zero-padded).
+
+    Used by every embedded dataset (:mod:`helpers.datasets`) to render an item.
+
+    Parameters
+    ----------
+    tracks : sequence of (program, notes)
+        As in :func:`midi_from_notes`; empty gives silence.
+    seconds : float
+        Length of the result in seconds.
+    tail : float
+        Seconds rendered past ``seconds`` (then cut), so that the resampler
+        sees no edge at the end.
+    peak : float or None
+        Scale the result so that its largest magnitude is ``peak``; ``None``
+        leaves the level as rendered.
+    sr, soundfont
+        As in :func:`render_midi`.
+
+    Returns
+    -------
+    y : np.ndarray [shape=(round(seconds * sr),)], float32
+    """
+    n = int(round(seconds * sr))
+    if not tracks:
+        return np.zeros(n, dtype=np.float32)
+    midi = midi_from_notes(tracks, end=seconds + tail)
+    y = render_midi(midi, sr=sr, soundfont=soundfont)
+    y = np.pad(y[:n], (0, max(0, n - len(y))))
+    return y if peak is None else y * (peak / (float(np.max(np.abs(y))) or 1.0))

@@ -14,14 +14,24 @@ from __future__ import annotations
 
 from .config import HOP_LENGTH, N_FFT, SR
 from .errors import ParameterError
-from .features import extract, to_db
+from .features import extract
 from .plotting import new_axes, plot_spectrogram
 from .validate import one_of
 
 __all__ = ["explorer", "draw_representation", "representation_explorer"]
 
-#: Representations offered by :func:`draw_representation`.
-REPRESENTATIONS = ("stft", "log_stft", "log_mel", "log_cqt", "chroma", "mfcc")
+#: The features of :data:`helpers.features.FEATURES` that
+#: :func:`draw_representation` offers.
+REPRESENTATIONS = ("stft_magnitude", "log_stft", "log_mel", "log_cqt", "chroma", "mfcc")
+#: The frequency axis and the unit of the colour bar of each representation.
+_AXES = {
+    "stft_magnitude": ("linear", "magnitude"),
+    "log_stft": ("log", "dB"),
+    "log_mel": ("mel", "dB"),
+    "log_cqt": ("cqt_note", "dB"),
+    "chroma": ("chroma", "relative energy"),
+    "mfcc": ("mfcc", "value"),
+}
 
 
 def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=None):
@@ -107,28 +117,13 @@ def draw_representation(
     -------
     fig, ax
     """
-    from . import features as F
-
     one_of(kind, "kind", REPRESENTATIONS)
     fig, ax = new_axes(ax)
-    if kind == "stft":
-        S = F.stft_magnitude(y, n_fft=n_fft, hop_length=hop_length)
-        y_axis, unit = "linear", "magnitude"
-    elif kind == "log_stft":
-        S = to_db(F.stft_magnitude(y, n_fft=n_fft, hop_length=hop_length), power=False)
-        y_axis, unit = "log", "dB"
-    elif kind == "log_mel":
-        S = F.log_mel(y, sr=sr, n_fft=n_fft, hop_length=hop_length)
-        y_axis, unit = "mel", "dB"
-    elif kind == "log_cqt":
-        S = to_db(F.cqt(y, sr=sr, hop_length=hop_length), power=False)
-        y_axis, unit = "cqt_note", "dB"
-    elif kind == "chroma":
-        S = F.chroma(y, sr=sr, hop_length=hop_length)
-        y_axis, unit = "chroma", "relative energy"
-    else:
-        S = extract(y, "mfcc", sr=sr)
-        y_axis, unit = "mfcc", "value"
+    kwargs = {"hop_length": hop_length}
+    if kind in ("stft_magnitude", "log_stft", "log_mel", "mfcc"):
+        kwargs["n_fft"] = n_fft  # the CQT and chroma have no FFT window
+    S = extract(y, kind, sr=sr, **kwargs)
+    y_axis, unit = _AXES[kind]
     plot_spectrogram(S, sr=sr, hop_length=hop_length, y_axis=y_axis, ax=ax, unit=unit)
     window = f"n_fft={n_fft}: {1000 * n_fft / sr:.0f} ms, hop={hop_length}"
     ax.set_title(f"{kind}  ({window})", fontsize="small")

@@ -6,6 +6,7 @@ in a temporary data folder, so that the whole file runs in about a minute.
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from helpers.audio import load_audio
+from helpers.config import HOP_LENGTH, SR
 from helpers.datasets import (
     CHORD_CLASSES,
     AudioDataset,
@@ -26,6 +28,7 @@ from helpers.datasets import (
     chord_label,
     chord_segments,
     chord_targets,
+    frames_to_segments,
     group_split,
     load_chorales,
     load_manifest,
@@ -36,8 +39,9 @@ from helpers.datasets import (
 from helpers.datasets import chorales as chorales_module
 from helpers.datasets import notes as notes_module
 from helpers.datasets import styles as styles_module
-from helpers.datasets._build import dataset_dir, verify
+from helpers.datasets.cache import dataset_dir, sha256_file, verify
 from helpers.errors import DatasetError, ParameterError
+from helpers.render import soundfont_path
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = "notes._SIZES[True] = 2; chorales._SIZES[True] = 4; styles._SIZES[True] = (2, 2)"
@@ -139,6 +143,48 @@ def test_killed_build_resumes_to_identical_checksums(tiny, monkeypatch, tmp_path
     monkeypatch.setenv("MIRDL_DATA", str(tmp_path / "clean"))  # notes parse nothing
     clean = build("notes", quick=True, progress=False, workers=1)["notes"]
     assert _checksums(resumed) == _checksums(clean)
+
+
+def _quiet_soundfont(path: Path) -> Path:
+    """A second SoundFont, made offline: the shipped one with its samples halved."""
+    data = bytearray(soundfont_path().read_bytes())
+    start = data.find(b"smpl") + 8  # the 16-bit sample data chunk
+    size = int.from_bytes(data[start - 4 : start], "little")
+    samples = np.frombuffer(bytes(data[start : start + size]), dtype="<i2")
+    data[start : start + size] = (samples // 2).astype("<i2").tobytes()
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_another_soundfont_renders_into_its_own_cache(tiny, tmp_path):
+    quiet = _quiet_soundfont(tmp_path / "Quiet.sf2")
+    copy = shutil.copy(soundfont_path(), tmp_path / "Copy.sf2")
+    default = build("notes", quick=True, progress=False, workers=1)["notes"]
+    other = build("notes", quick=True, soundfont=quiet, progress=False, workers=1)
+    other = other["notes"]
+    assert default["soundfont"] == "TimGM6mb.sf2" and other["soundfont"] == "Quiet.sf2"
+    assert other["key"]["soundfont_sha256"] == sha256_file(quiet)
+    assert dataset_dir("notes", quick=True, soundfont=quiet) != dataset_dir(
+        "notes", quick=True
+    )
+    same = set(_checksums(other).items()) & set(_checksums(default).items())
+    assert len(same) < len(other["items"]) / 20  # only silent notes stay the same
+    # the SoundFont reached the synthesizer: the same notes, at half the level
+    loud = load_notes("all", quick=True)[0]
+    soft = load_notes("all", quick=True, soundfont=quiet)[0]
+    assert soft["id"] == loud["id"] and soft["audio_path"] != loud["audio_path"]
+    ratio = np.std(load_audio(soft["audio_path"])[0]) / np.std(
+        load_audio(loud["audio_path"])[0]
+    )
+    assert 0.35 < ratio < 0.65
+    # a byte-identical copy is the same SoundFont: same key, same cache
+    assert dataset_dir("notes", quick=True, soundfont=copy) == dataset_dir(
+        "notes", quick=True
+    )
+    again = build("notes", quick=True, soundfont=copy, progress=False)["notes"]
+    assert again["key"] == default["key"] and again["stats"] == default["stats"]
+    with pytest.raises(ParameterError, match="soundfont"):
+        build("notes", quick=True, soundfont=tmp_path / "missing.sf2")
 
 
 # ---------------------------------------------------------------------- splits
@@ -254,6 +300,58 @@ def test_chord_labels_from_pitch_sets():
         chord_targets([], -1)
 
 
+def test_frames_to_segments():
+    frame = HOP_LENGTH / SR
+    intervals, labels = frames_to_segments([0, 0, 1, 1, 1, 0], names=["N", "C:maj"])
+    # frame t is centred at t * frame: runs end half a frame after their last one
+    np.testing.assert_allclose(intervals / frame, [[0, 1.5], [1.5, 4.5], [4.5, 5.5]])
+    assert labels == ["N", "C:maj", "N"]
+    _, labels = frames_to_segments(np.array([3, 3]), hop_length=10, sr=100)
+    assert labels == ["3"]
+
+
+def test_frames_to_segments_rejects_bad_input():
+    with pytest.raises(ParameterError, match="1-D"):
+        frames_to_segments(np.zeros((2, 2), dtype=int))
+    with pytest.raises(ParameterError, match="integer"):
+        frames_to_segments(np.array([0.5, 1.0]))
+    with pytest.raises(ParameterError, match="names"):
+        frames_to_segments([0, 2], names=["N", "C:maj"])
+    with pytest.raises(ParameterError, match="hop_length"):
+        frames_to_segments([0, 1], hop_length=0)
+
+
+@pytest.mark.parametrize(("hop_length", "sr"), [(HOP_LENGTH, SR), (256, 16000)])
+def test_frames_to_segments_to_frames_is_exact(hop_length, sr):
+    rng = np.random.default_rng(0)
+    ids = np.repeat(rng.integers(0, 25, size=60), rng.integers(1, 9, size=60))
+    intervals, labels = frames_to_segments(
+        ids, hop_length=hop_length, sr=sr, names=CHORD_CLASSES
+    )
+    segments = [[a, b, label] for (a, b), label in zip(intervals, labels, strict=True)]
+    back = chord_targets(segments, len(ids), hop_length=hop_length, sr=sr)
+    np.testing.assert_array_equal(back, ids)
+
+
+def test_segments_to_frames_to_segments_keeps_boundaries_within_half_a_frame():
+    rng = np.random.default_rng(1)
+    frame = HOP_LENGTH / SR
+    bounds = np.r_[0, np.cumsum(rng.uniform(2, 100, size=40))] * frame  # >= 2 frames
+    n_frames = int(round(bounds[-1] / frame + 0.5))
+    bounds[-1] = (n_frames - 0.5) * frame  # the span that n_frames frames stand for
+    ids = np.arange(len(bounds) - 1) % 24  # neighbours differ, all major/minor
+    segments = [
+        [a, b, CHORD_CLASSES[k]]
+        for a, b, k in zip(bounds[:-1], bounds[1:], ids, strict=True)
+    ]
+    intervals, labels = frames_to_segments(
+        chord_targets(segments, n_frames), names=CHORD_CLASSES
+    )
+    assert labels == [label for _, _, label in segments]
+    got = np.r_[intervals[:, 0], intervals[-1, 1]]
+    assert np.max(np.abs(got - bounds)) <= frame / 2 + 1e-9
+
+
 # -------------------------------------------------------------- loading
 
 
@@ -323,6 +421,33 @@ def test_feature_dataset_chord_targets(built):
         FeatureDataset(items, target="genre")
 
 
+def test_feature_cache_follows_the_audio_checksum(tmp_path, monkeypatch, sr):
+    import soundfile as sf
+
+    monkeypatch.setenv("MIRDL_DATA", str(tmp_path / "data"))
+    path = tmp_path / "a.wav"
+    t = np.arange(sr) / sr
+
+    def write(freq):
+        sf.write(path, 0.3 * np.sin(2 * np.pi * freq * t), sr)
+        return {"id": "a", "audio_path": str(path), "sha256": sha256_file(path)}
+
+    def pitch_class(item):
+        dataset = FeatureDataset([item], feature="chroma", target="id")
+        assert dataset.cache_path(0).name == sha256_file(path) + ".npy"
+        return int(dataset.features(0).mean(axis=1).argmax())
+
+    first = write(440.0)  # A
+    assert pitch_class(first) == 9
+    second = write(523.25)  # C: the same id and path, new audio and checksum
+    assert second["sha256"] != first["sha256"]
+    assert pitch_class(second) == 0
+    assert pitch_class(write(440.0)) == 9  # the first features, from the cache
+    # an item without a checksum (AudioFolder, GTZAN) is hashed when read
+    write(523.25)
+    assert pitch_class({"id": "a", "audio_path": str(path)}) == 0
+
+
 def test_cli_prints_a_table(tiny, capsys):
     from helpers.datasets.__main__ import main
 
@@ -338,6 +463,7 @@ def test_manifest_is_json_with_checksums(built):
     manifest = json.loads((root / "manifest.json").read_text())
     assert all(len(i["sha256"]) == 64 for i in manifest["items"])
     assert manifest["key"]["seed"] == 0 and manifest["info"]["classes"]
+    assert manifest["key"]["soundfont_sha256"] == sha256_file(soundfont_path())
 
 
 # --------------------------------------------------------------------- probes

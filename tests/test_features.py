@@ -81,6 +81,24 @@ def test_librosa_reference_shapes(harmonic_note, sr):
         assert F.extract(harmonic_note, kind).shape[1] == frames
 
 
+def test_extract_is_the_one_feature_vocabulary(harmonic_note):
+    from helpers.widgets import REPRESENTATIONS
+
+    assert set(REPRESENTATIONS) <= set(F.FEATURES)
+    for kind in set(F.FEATURES) - {"log_stft", "log_cqt"}:  # a function per name
+        np.testing.assert_array_equal(
+            F.extract(harmonic_note, kind), getattr(F, kind)(harmonic_note)
+        )
+    np.testing.assert_array_equal(
+        F.extract(harmonic_note, "log_cqt"),
+        F.to_db(F.cqt(harmonic_note), power=False),
+    )
+    # keyword arguments reach the function
+    X = F.extract(harmonic_note, "log_mel", n_mels=64, hop_length=256)
+    assert X.shape == (64, 1 + len(harmonic_note) // 256)
+    assert F.extract(harmonic_note, "log_stft", n_fft=512).shape[0] == 257
+
+
 def test_features_find_the_right_pitch(harmonic_note):
     # A3 = 220 Hz = MIDI 57: CQT bin 57 - 24 (C1 is MIDI 24); chroma class A = 9.
     assert F.cqt(harmonic_note)[:, 5:-5].mean(axis=1).argmax() == 57 - 24

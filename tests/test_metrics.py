@@ -6,14 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.config import HOP_LENGTH, SR
 from helpers.errors import ParameterError
 from helpers.metrics import (
     accuracy,
     beat_scores,
     chord_scores,
     confusion_matrix,
-    frames_to_segments,
     onset_scores,
     per_class_scores,
 )
@@ -63,27 +61,6 @@ def test_confusion_matrix_by_hand():
     np.testing.assert_allclose(C[0], [0.5, 0.5, 0, 0])
     with pytest.raises(ParameterError, match="normalize"):
         confusion_matrix(Y_TRUE, Y_PRED, normalize="rows")
-
-
-def test_frames_to_segments():
-    intervals, labels = frames_to_segments([0, 0, 1, 1, 1, 0], names=["N", "C:maj"])
-    np.testing.assert_allclose(
-        intervals, np.array([[0, 2], [2, 5], [5, 6]]) * HOP_LENGTH / SR
-    )
-    assert labels == ["N", "C:maj", "N"]
-    _, labels = frames_to_segments(np.array([3, 3]), hop_length=10, sr=100)
-    assert labels == ["3"]
-
-
-def test_frames_to_segments_rejects_bad_input():
-    with pytest.raises(ParameterError, match="1-D"):
-        frames_to_segments(np.zeros((2, 2), dtype=int))
-    with pytest.raises(ParameterError, match="integer"):
-        frames_to_segments(np.array([0.5, 1.0]))
-    with pytest.raises(ParameterError, match="names"):
-        frames_to_segments([0, 2], names=["N", "C:maj"])
-    with pytest.raises(ParameterError, match="hop_length"):
-        frames_to_segments([0, 1], hop_length=0)
 
 
 def test_chord_scores_are_duration_weighted():

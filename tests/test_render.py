@@ -10,6 +10,7 @@ from helpers.render import (
     program_family,
     program_name,
     render_midi,
+    render_tracks,
     soundfont_path,
 )
 
@@ -43,11 +44,23 @@ def test_render_accepts_bytes_and_paths(tmp_path):
     assert np.array_equal(a, render_midi(path, sr=16000))
 
 
+def test_render_tracks_gives_exact_lengths_and_levels():
+    note = [(0, [(60, 0.0, 0.5, 100)])]
+    y = render_tracks(note, 0.75)
+    assert y.shape == (round(0.75 * SR),) and y.dtype == np.float32
+    assert np.max(np.abs(render_tracks(note, 0.75, peak=0.5))) == pytest.approx(0.5)
+    assert len(render_tracks(note, 2.0, sr=16000)) == 32000  # padded with silence
+    silence = render_tracks([], 1.0)
+    assert silence.shape == (SR,) and not silence.any()
+
+
 def test_render_rejects_bad_input(tmp_path):
     with pytest.raises(ParameterError, match="midi must be"):
         render_midi(123)
     with pytest.raises(ParameterError, match="soundfont"):
         render_midi(b"MThd", soundfont=tmp_path / "missing.sf2")
+    with pytest.raises(ParameterError, match="soundfont"):
+        soundfont_path(42)
     with pytest.raises(ParameterError, match="sr"):
         render_midi(b"MThd", sr=-1)
     with pytest.raises(ParameterError, match="velocity"):

@@ -1,5 +1,7 @@
 import ipywidgets as widgets
 import matplotlib.figure
+import matplotlib.pyplot
+import numpy as np
 import pytest
 
 from helpers import widgets as W
@@ -59,3 +61,22 @@ def test_draw_representation_every_kind(harmonic_note, sr, kind):
 def test_draw_representation_bad_kind(harmonic_note):
     with pytest.raises(ParameterError, match="kind"):
         W.draw_representation(harmonic_note, kind="wavelet")
+
+
+@pytest.mark.parametrize(
+    "kind, rows",
+    [
+        ("stft_magnitude", 513),
+        ("log_stft", 513),
+        ("log_mel", 128),
+        ("log_cqt", 84),
+        ("chroma", 12),
+        ("mfcc", 20),
+    ],
+)
+def test_draw_representation_draws_the_kind_asked_for(kind, rows):
+    y = np.random.default_rng(0).standard_normal(22050).astype(np.float32) * 0.1
+    fig, ax = W.draw_representation(y, kind=kind, n_fft=1024, hop_length=256)
+    image = ax.collections[0] if ax.collections else ax.images[0]
+    assert image.get_array().reshape(rows, -1).shape[0] == rows
+    matplotlib.pyplot.close(fig)

@@ -1,71 +1,47 @@
 """Embedded MIR datasets made of real music, offline and leakage-safe.
 
-Introduced in ``02_audio_representations``. Compositions come from the corpus
-bundled with
-``music21``; the sound from a General MIDI SoundFont rendered by
-:func:`helpers.render.render_midi`. Every label is derived from the score or
-the MIDI. Built on first use (or with ``python -m helpers.datasets build``) and
-cached under :func:`helpers.env.data_dir`, with a manifest holding a SHA-256
-checksum of every file.
+Introduced in ``01_background``. Compositions come from the corpus bundled with
+``music21`` (:mod:`~helpers.datasets.corpus`); the sound from a General MIDI
+SoundFont rendered by :func:`helpers.render.render_midi`. Every label is derived
+from the score or the MIDI. Built on first use (or with ``python -m
+helpers.datasets build``) and cached under :func:`helpers.env.data_dir`, with a
+manifest holding a SHA-256 checksum of every file (:mod:`~helpers.datasets.cache`);
+``soundfont=`` (of :func:`build` and the loaders) renders with another
+SoundFont, into a cache of its own.
 
 - ``notes``: single notes of 80 instruments in 10 families (:func:`load_notes`).
-- ``chorales``: Bach chorales with chords, key, beats (:func:`load_chorales`).
+- ``chorales``: Bach chorales with chords, key, beats (:func:`load_chorales`);
+  chord labels, segments and frames in :mod:`~helpers.datasets.chords`.
 - ``styles``: 6-second clips of four style groups (:func:`load_styles`).
 - ``probes``: synthetic tones, triads, click trains (:func:`make_probes`).
 - Your audio: :class:`AudioFolder`; GTZAN if you have it: :func:`load_gtzan`.
+- For PyTorch: :class:`AudioDataset` and :class:`FeatureDataset`
+  (:mod:`~helpers.datasets.feature_dataset`).
 """
 
-from ._api import (
-    DATASETS,
-    build,
-    load_chorales,
-    load_items,
-    load_manifest,
-    load_notes,
-    load_styles,
-    summary_table,
-)
+from .cache import DATASETS, build, load_manifest
+from .chorales import load_chorales
 from .chords import (
     CHORD_CLASSES,
     chord_index,
     chord_label,
     chord_segments,
     chord_targets,
+    frames_to_segments,
 )
+from .feature_dataset import AudioDataset, FeatureDataset
 from .folder import AudioFolder
 from .gtzan import GTZAN_GENRES, gtzan_split_files, load_gtzan
-from .notes import NOTE_FAMILIES
+from .notes import NOTE_FAMILIES, load_notes
 from .probes import PROBE_KINDS, TRIAD_QUALITIES, make_probes
 from .splits import check_group_split, group_split
-from .styles import STYLE_CLASSES
-from .torchdata import FEATURES, AudioDataset, FeatureDataset
+from .styles import STYLE_CLASSES, load_styles
 
 __all__ = [
-    "DATASETS",
-    "build",
-    "load_manifest",
-    "load_items",
-    "load_notes",
-    "load_chorales",
-    "load_styles",
-    "summary_table",
-    "make_probes",
-    "PROBE_KINDS",
-    "TRIAD_QUALITIES",
-    "NOTE_FAMILIES",
-    "STYLE_CLASSES",
-    "CHORD_CLASSES",
-    "chord_label",
-    "chord_segments",
-    "chord_index",
-    "chord_targets",
-    "AudioDataset",
-    "FeatureDataset",
-    "FEATURES",
-    "AudioFolder",
-    "group_split",
-    "check_group_split",
-    "load_gtzan",
-    "gtzan_split_files",
-    "GTZAN_GENRES",
-]
+    "DATASETS", "build", "load_manifest", "load_notes", "load_chorales",
+    "load_styles", "make_probes", "PROBE_KINDS", "TRIAD_QUALITIES",
+    "NOTE_FAMILIES", "STYLE_CLASSES", "CHORD_CLASSES", "chord_label",
+    "chord_segments", "chord_index", "chord_targets", "frames_to_segments",
+    "AudioDataset", "FeatureDataset", "AudioFolder", "group_split",
+    "check_group_split", "load_gtzan", "gtzan_split_files", "GTZAN_GENRES",
+]  # fmt: skip

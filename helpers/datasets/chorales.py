@@ -1,16 +1,16 @@
 """``chorales``: Bach chorales from the music21 corpus, rendered.
 
-Introduced in ``04_rnn`` (an RNN over chroma or log-mel frames)
-and used for key estimation and beat tracking. Each item is one whole chorale
-played by a random ensemble of General MIDI instruments (one program per voice,
-drawn from organs, strings, choir, brass and woodwinds), at a random constant
-tempo (60-96 quarter notes a minute) and transposed by -5 to +6 semitones.
+Introduced in ``01_background`` (:func:`load_chorales`); the chord task of
+``04_rnn`` (an RNN over CQT frames), also used for onsets. Each item is one
+whole chorale played by a random ensemble of General MIDI instruments (one
+program per voice, drawn from organs, strings, choir, brass and woodwinds), at
+a random constant tempo (60-96 quarter notes a minute) and transposed by -5 to
++6 semitones.
 
 Labels come from the score and move with the transposition and the tempo:
 
 - ``chords``: segments ``[start_s, end_s, label]`` in Harte syntax (see
-  :mod:`helpers.datasets.chords`); :func:`~helpers.datasets.chords.chord_targets`
-  turns them into 25-class frame targets;
+  :mod:`helpers.datasets.chords`, which also turns them into frame targets);
 - ``key`` (e.g. ``"G minor"``, mir_eval's format), from the key signature,
   major or relative minor chosen by the final bass note;
 - ``beats`` and ``downbeats`` (seconds), from the score's meter (a pickup
@@ -29,57 +29,32 @@ import hashlib
 import numpy as np
 
 from ..config import SR
-from ._build import Spec, item_rng
-from ._scores import corpus_files, load_score
+from ..render import render_tracks
+from .cache import item_rng, load_items
 from .chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
+from .corpus import corpus_files, load_score
 from .splits import group_split
 
-__all__ = ["CHORALES", "CHORALE_PROGRAMS", "score_beats", "tune_key"]
+__all__ = ["CHORALE_PROGRAMS", "load_chorales", "score_beats", "tune_key"]
 
 #: Programs a voice may be played by: organs, strings, choir, brass, woodwinds.
 CHORALE_PROGRAMS = (
-    19,
-    20,
-    16,
-    40,
-    41,
-    42,
-    43,
-    48,
-    49,
-    52,
-    53,
-    56,
-    57,
-    58,
-    60,
-    61,
-    68,
-    69,
-    70,
-    71,
-    73,
-    0,
-    6,
-)
+    19, 20, 16, 40, 41, 42, 43, 48, 49, 52, 53, 56, 57, 58, 60, 61, 68, 69, 70,
+    71, 73, 0, 6,
+)  # fmt: skip
 _TAIL = 1.5  # seconds of release after the last note
 _PEAK = 0.7
 #: Chorales, quick and full (None: every usable one).
 _SIZES = {True: 24, False: None}
 
+#: Bumped whenever the items or their sound change (old caches are rebuilt).
+VERSION = 1
+
 
 def score_beats(score: dict) -> tuple[list[float], list[float]]:
-    """Beat and downbeat positions of a score, in quarter notes.
+    """Beat and downbeat offsets (quarter notes) of a score from ``load_score``.
 
-    Parameters
-    ----------
-    score : dict
-        As returned by :func:`helpers.datasets._scores.load_score`.
-
-    Returns
-    -------
-    beats, downbeats : list of float
-        Offsets in quarter notes from the start of the score.
+    A pickup measure's beats are counted backwards from its bar line.
     """
     measures = list(score["measures"]) or [0.0]
     end, beat = score["end_ql"], score["beat_ql"]
@@ -111,7 +86,8 @@ def tune_key(score: dict, n: int = 10) -> str:
     return "tune-" + hashlib.sha1(repr(steps).encode()).hexdigest()[:10]
 
 
-def _plan(quick: bool, seed: int):
+def plan(quick: bool, seed: int):
+    """The chorales, split by tune."""
     n_pieces = _SIZES[bool(quick)]
     files = corpus_files("bach/bwv*.mxl")
     order = item_rng(seed, "chorales-order").permutation(len(files))
@@ -129,16 +105,23 @@ def _plan(quick: bool, seed: int):
     chosen.sort(key=lambda c: c[0])
     groups = [tune_key(score) for _, score in chosen]
     splits = group_split(groups, fractions=(0.7, 0.15, 0.15), seed=seed)
-    items = []
-    for (source, score), group, split in zip(chosen, groups, splits, strict=False):
-        items.append(_item(source, score, group, split, seed))
-    info = {
-        "classes": list(CHORD_CLASSES),
-        "target": "chords",
-        "frame_classes": 25,
-        "sr": SR,
-    }
+    items = [
+        _item(source, score, group, split, seed)
+        for (source, score), group, split in zip(chosen, groups, splits, strict=True)
+    ]
+    info = {"classes": list(CHORD_CLASSES), "target": "chords", "sr": SR}
+    info["frame_classes"] = len(CHORD_CLASSES)
     return items, info
+
+
+def _notes(score: dict, tempo: float, transpose: int) -> list[list]:
+    """``[start_s, end_s, pitch, voice]`` of every note at ``tempo``, transposed."""
+    sec = 60.0 / tempo
+    return [
+        [on * sec, (on + dur) * sec, p + transpose, v]
+        for v, part in enumerate(score["parts"])
+        for p, on, dur in part
+    ]
 
 
 def _item(source: str, score: dict, group: str, split: str, seed: int) -> dict:
@@ -152,11 +135,8 @@ def _item(source: str, score: dict, group: str, split: str, seed: int) -> dict:
         programs = [int(p) for p in rng.choice(CHORALE_PROGRAMS, size=voices)]
     velocities = [int(v) for v in rng.integers(70, 101, size=voices)]
     sec = 60.0 / qpm
-    notes = [
-        [round(on * sec, 6), round((on + dur) * sec, 6), p + transpose, v]
-        for v, part in enumerate(score["parts"])
-        for p, on, dur in part
-    ]
+    timed = _notes(score, qpm, transpose)
+    notes = [[round(s, 6), round(e, 6), p, v] for s, e, p, v in timed]
     notes.sort(key=lambda n: (n[0], n[2]))
     segments = chord_segments([(p, s, e) for s, e, p, _ in notes])
     beats, downbeats = score_beats(score)
@@ -187,27 +167,36 @@ def _item(source: str, score: dict, group: str, split: str, seed: int) -> dict:
     }
 
 
-def _render(item: dict, seed: int) -> np.ndarray:
-    from ..render import midi_from_notes, render_midi
-
-    score = load_score(item["source"])
-    sec = 60.0 / item["tempo"]
-    labels_notes = [
-        [on * sec, (on + dur) * sec, p + item["transpose"], v]
-        for v, part in enumerate(score["parts"])
-        for p, on, dur in part
-    ]
-    tracks = []
-    for voice, program in enumerate(item["programs"]):
-        vel = item["velocities"][voice]
-        tracks.append(
-            (program, [(p, s, e, vel) for s, e, p, v in labels_notes if v == voice])
+def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+    """One chorale, one program per voice, peak-normalised."""
+    notes = _notes(load_score(item["source"]), item["tempo"], item["transpose"])
+    tracks = [
+        (program, [(p, s, e, vel) for s, e, p, v in notes if v == voice])
+        for voice, (program, vel) in enumerate(
+            zip(item["programs"], item["velocities"], strict=True)
         )
-    y = render_midi(midi_from_notes(tracks, end=item["seconds"]))
-    n = int(round(item["seconds"] * SR))
-    y = np.pad(y[:n], (0, max(0, n - len(y))))
-    peak = float(np.max(np.abs(y))) or 1.0
-    return y * (_PEAK / peak)
+    ]
+    return render_tracks(
+        tracks, item["seconds"], tail=0.0, peak=_PEAK, soundfont=soundfont
+    )
 
 
-CHORALES = Spec(name="chorales", version=1, plan=_plan, render=_render)
+def load_chorales(
+    split: str = "train", *, quick: bool | None = None, seed: int = 0, soundfont=None
+) -> list[dict]:
+    """Rendered Bach chorales with chords, key, beats and notes (built on first use).
+
+    Introduced in ``01_background``, with one fixed split (by hymn tune): the
+    arguments are those of :func:`helpers.datasets.load_notes` but ``by``.
+
+    Returns
+    -------
+    items : list of dict
+        ``audio_path``, ``sha256``, ``chords`` (``[start_s, end_s, label]``),
+        ``key``, ``beats``, ``downbeats`` (seconds), ``notes``
+        (``[start_s, end_s, pitch, voice]``), ``tempo``, ``transpose``,
+        ``programs``, ``source``, ``group``, ``split``.
+    """
+    return load_items(
+        "chorales", split=split, quick=quick, seed=seed, soundfont=soundfont
+    )

@@ -1,6 +1,6 @@
-"""Chord labels from notes, in Harte syntax, and frame-level chord targets.
+"""Chord labels, chord segments and frame-wise chord classes, both ways.
 
-Introduced in ``04_rnn``. The labels come from the score: the
+Labels come from the score (introduced in ``02_audio_representations``): the
 notes sounding in each time slice (between two consecutive note onsets or
 offsets) are read as a pitch-class set and named, as mir_eval's ``majmin``
 vocabulary does:
@@ -13,8 +13,17 @@ vocabulary does:
 - ``"X"`` for any other sonority (diminished, augmented, suspensions, passing
   tones).
 
-Frame targets use 25 classes: 0-11 are C:maj ... B:maj, 12-23 are C:min ...
-B:min, and 24 is "no chord or other" (``N`` and ``X``).
+Frame targets use 25 classes (:data:`CHORD_CLASSES`): 0-11 are C:maj ...
+B:maj, 12-23 are C:min ... B:min, and 24 is "no chord or other" (``N``, ``X``).
+
+**The frame convention**, the one both directions follow: frame ``t`` is
+centred at ``t * hop_length / sr`` seconds (librosa's ``center=True``) and
+stands for the time from ``(t - 1/2)`` to ``(t + 1/2) * hop_length / sr``
+(frame 0 from 0). :func:`chord_targets` gives frame ``t`` the label of the
+segment that holds its centre; :func:`frames_to_segments` turns a run of frames
+``a .. b - 1`` into the segment ``[(a - 1/2), (b - 1/2)) * hop_length / sr``.
+So frames -> segments -> frames gives the same frames, and segments -> frames
+-> segments moves every boundary by at most half a frame.
 """
 
 from __future__ import annotations
@@ -23,25 +32,17 @@ import numpy as np
 
 from ..config import HOP_LENGTH, SR
 from ..errors import ParameterError
+from ..validate import positive_int
 
 __all__ = [
-    "PITCH_NAMES",
-    "CHORD_CLASSES",
-    "NO_CHORD",
-    "chord_label",
-    "chord_segments",
-    "chord_index",
-    "chord_targets",
-]
+    "PITCH_NAMES", "CHORD_CLASSES", "NO_CHORD", "chord_label", "chord_segments",
+    "chord_index", "chord_targets", "frames_to_segments",
+]  # fmt: skip
 
 #: Pitch-class names used in labels (mir_eval reads both sharps and flats).
 PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 #: The 25 frame classes: 12 major, 12 minor, then "N/X".
-CHORD_CLASSES = (
-    tuple(f"{p}:maj" for p in PITCH_NAMES)
-    + tuple(f"{p}:min" for p in PITCH_NAMES)
-    + ("N",)
-)
+CHORD_CLASSES = tuple(f"{p}:{q}" for q in ("maj", "min") for p in PITCH_NAMES) + ("N",)
 #: Index of the "no chord or other" class.
 NO_CHORD = 24
 
@@ -49,17 +50,9 @@ _QUALITIES = (("maj", 4, (10, 11)), ("min", 3, (10,)))
 
 
 def chord_label(pitches) -> str:
-    """Name the sonority of a set of MIDI pitches (see the module docstring).
+    """Name MIDI pitches sounding together: ``"C:maj"``, ``"A:min"``, ``"N"``, ``"X"``.
 
-    Parameters
-    ----------
-    pitches : iterable of int
-        MIDI pitches sounding together.
-
-    Returns
-    -------
-    label : str
-        ``"<root>:maj"``, ``"<root>:min"``, ``"N"`` or ``"X"``.
+    See the module docstring for the rules.
     """
     pitches = [int(p) for p in pitches]
     if not pitches:
@@ -84,17 +77,10 @@ def chord_label(pitches) -> str:
 
 
 def chord_segments(notes) -> list[list]:
-    """Chord segments of a list of notes, consecutive equal labels merged.
+    """Chord segments ``[start, end, label]`` of notes ``(pitch, start, end)``.
 
-    Parameters
-    ----------
-    notes : sequence of (pitch, start, end)
-        MIDI pitch and times (seconds, or any unit).
-
-    Returns
-    -------
-    segments : list of [start, end, label]
-        Contiguous, from the first onset to the last offset.
+    Contiguous, from the first onset to the last offset, consecutive equal
+    labels merged; times in seconds (or any unit).
     """
     bounds = sorted({t for _, s, e in notes for t in (s, e)})
     segments: list[list] = []
@@ -129,17 +115,17 @@ def chord_index(label: str) -> int:
 def chord_targets(
     segments, n_frames: int, *, sr: int = SR, hop_length: int = HOP_LENGTH
 ) -> np.ndarray:
-    """Frame-level chord classes for features computed with ``hop_length``.
+    """Frame-wise chord classes of labelled segments.
 
-    Frame ``t`` is centred at ``t * hop_length / sr`` seconds (librosa's
-    ``center=True`` convention) and takes the label of the segment holding
-    that time; frames outside every segment are class 24 (no chord).
+    Introduced in ``02_audio_representations``. The inverse of
+    :func:`frames_to_segments` (see the frame convention in the module
+    docstring); frames whose centre lies in no segment are class 24 (no chord).
 
     Parameters
     ----------
     segments : sequence of (start, end, label)
         Times in seconds, labels in Harte syntax.
-    n_frames : int
+    n_frames : int > 0
         Number of feature frames.
     sr : int
         Sample rate in Hz.
@@ -151,12 +137,61 @@ def chord_targets(
     y : np.ndarray [shape=(n_frames,)], int64
         Class indices in [0, 24].
     """
-    if isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)):
-        raise ParameterError(f"n_frames must be an int, got {n_frames!r}")
-    if n_frames < 0:
-        raise ParameterError(f"n_frames must be >= 0, got {n_frames}")
-    times = np.arange(n_frames) * hop_length / sr
+    times = np.arange(positive_int(n_frames, "n_frames")) * hop_length / sr
     y = np.full(n_frames, NO_CHORD, dtype=np.int64)
     for start, end, label in segments:
         y[(times >= start) & (times < end)] = chord_index(label)
     return y
+
+
+def frames_to_segments(
+    frame_labels, *, hop_length: int = HOP_LENGTH, sr: int = SR, names=None
+) -> tuple[np.ndarray, list[str]]:
+    """Merge runs of equal frame-wise class ids into labelled time intervals.
+
+    Introduced in ``04_rnn`` to score frame-wise chord predictions with
+    :func:`helpers.metrics.chord_scores`; the inverse of :func:`chord_targets`
+    (see the frame convention in the module docstring).
+
+    Parameters
+    ----------
+    frame_labels : array-like [shape=(frames,)], integer
+        One class id per frame (e.g. ``predict(model, X)[0].argmax(-1)``).
+    hop_length : int > 0
+        Hop between frames in samples.
+    sr : int > 0
+        Sample rate in Hz.
+    names : sequence of str, optional
+        ``names[k]`` is the label of class ``k`` (e.g. :data:`CHORD_CLASSES`);
+        default: the class id as a string.
+
+    Returns
+    -------
+    intervals : np.ndarray [shape=(n_segments, 2)]
+        Start and end of each segment in seconds: from 0 to ``(frames - 1/2)
+        * hop_length / sr``.
+    labels : list of str [length=n_segments]
+    """
+    if hasattr(frame_labels, "detach"):  # a torch.Tensor, on any device
+        frame_labels = frame_labels.detach().cpu()
+    ids = np.asarray(frame_labels)
+    if ids.ndim != 1 or ids.size == 0:
+        raise ParameterError(
+            f"frame_labels must be a non-empty 1-D array, got shape {ids.shape}"
+        )
+    if not np.issubdtype(ids.dtype, np.integer):
+        raise ParameterError(
+            f"frame_labels must hold integer class ids, got dtype {ids.dtype}"
+        )
+    frame = positive_int(hop_length, "hop_length") / positive_int(sr, "sr")
+    if names is not None and (ids.min() < 0 or ids.max() >= len(names)):
+        raise ParameterError(
+            f"frame_labels hold ids {ids.min()}..{ids.max()}, but names has "
+            f"{len(names)} entries"
+        )
+    # Segment starts: frame 0 and every frame whose label differs from the last.
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    bounds = np.maximum(np.r_[starts, ids.size] - 0.5, 0.0) * frame
+    intervals = np.stack([bounds[:-1], bounds[1:]], axis=1)
+    labels = [str(names[i]) if names is not None else str(i) for i in ids[starts]]
+    return intervals, labels

@@ -1,4 +1,4 @@
-"""Your own audio: one subfolder per class (introduced in ``02_audio_representations``).
+"""Your own audio: one subfolder per class (introduced in ``03_cnn``).
 
 ::
 
@@ -71,11 +71,7 @@ class AudioFolder:
         group=None,
         check: bool = True,
     ):
-        if not isinstance(root, (str, os.PathLike)):
-            raise ParameterError(
-                f"root must be a str or path, got {type(root).__name__}"
-            )
-        self.root = Path(root).expanduser()
+        self.root = folder_path(root)
         if not self.root.is_dir():
             raise DatasetError(
                 f"root {str(self.root)!r} is not a folder; expected one subfolder "
@@ -95,25 +91,12 @@ class AudioFolder:
             for path in sorted((self.root / name).rglob("*")):
                 if not path.is_file() or path.suffix.lower() not in extensions:
                     continue
-                if check:
-                    try:
-                        load_audio(path, sr=None)
-                    except AudioFileError as error:
-                        self.skipped.append((str(path), str(error)))
-                        warnings.warn(
-                            f"skipping unreadable {path}: {error}", stacklevel=2
-                        )
-                        continue
+                if check and not readable(path, self.skipped):
+                    continue
                 rel = path.relative_to(self.root).as_posix()
-                self.items.append(
-                    {
-                        "id": rel,
-                        "audio_path": str(path),
-                        "label": name,
-                        "y": y,
-                        "group": rel if self._group is None else self._group(path),
-                    }
-                )
+                item = {"id": rel, "audio_path": str(path), "label": name, "y": y}
+                item["group"] = rel if self._group is None else self._group(path)
+                self.items.append(item)
         if not self.items:
             raise DatasetError(
                 f"no readable audio in class subfolders of {str(self.root)!r} "
@@ -134,9 +117,7 @@ class AudioFolder:
         Each item also gets its ``split`` key. Groups are whole: every file of
         one group is on the same side.
         """
-        names = ("train", "valid", "test")[: len(fractions)]
-        if len(fractions) == 2:
-            names = ("train", "test")
+        names = ("train", "test") if len(fractions) == 2 else ("train", "valid", "test")
         splits = group_split(
             [it["group"] for it in self.items],
             fractions=fractions,
@@ -148,6 +129,27 @@ class AudioFolder:
             item["split"] = s
             out[s].append(item)
         return out
+
+
+def readable(path, skipped: list) -> bool:
+    """Whether ``path`` decodes; if not, a warning, and ``(path, why)`` in ``skipped``.
+
+    Used by :class:`AudioFolder` and :func:`~helpers.datasets.load_gtzan`.
+    """
+    try:
+        load_audio(path, sr=None)
+    except AudioFileError as error:
+        skipped.append((str(path), str(error)))
+        warnings.warn(f"skipping unreadable {path}: {error}", stacklevel=3)
+        return False
+    return True
+
+
+def folder_path(root) -> Path:
+    """``root`` as a path; used by :class:`AudioFolder` and ``load_gtzan``."""
+    if not isinstance(root, (str, os.PathLike)):
+        raise ParameterError(f"root must be a str or path, got {type(root).__name__}")
+    return Path(root).expanduser()
 
 
 def _group_function(group):

@@ -1,6 +1,6 @@
 """GTZAN, for readers who downloaded a copy (an option, never the default).
 
-Introduced in ``03_cnn``. GTZAN (Tzanetakis and Cook 2002)
+Introduced in ``03_cnn`` (:func:`load_gtzan`). GTZAN (Tzanetakis and Cook 2002)
 has 1000 30-second excerpts in 10 genres, and known faults: repeated excerpts,
 several excerpts of one artist, mislabelings and a corrupt file
 (``jazz.00054.wav``). Random splits put one artist on both sides and inflate
@@ -12,30 +12,21 @@ decode are skipped with a warning.
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
-from ..audio import load_audio
 from ..env import data_dir
-from ..errors import AudioFileError, DatasetError, ParameterError
+from ..errors import DatasetError
+from ..validate import one_of
+from .folder import folder_path, readable
 
 __all__ = ["GTZAN_GENRES", "gtzan_split_files", "load_gtzan"]
 
 #: The ten genres, in label order.
 GTZAN_GENRES = (
-    "blues",
-    "classical",
-    "country",
-    "disco",
-    "hiphop",
-    "jazz",
-    "metal",
-    "pop",
-    "reggae",
-    "rock",
-)
-_SPLITS = ("train", "valid", "test")
+    "blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop",
+    "reggae", "rock",
+)  # fmt: skip
 _HOWTO = (
     "GTZAN is not downloaded automatically (its original host is gone). Get a "
     "copy (e.g. the Kaggle dataset 'GTZAN Dataset - Music Genre Classification', "
@@ -55,11 +46,8 @@ def gtzan_split_files(split: str) -> list[str]:
     DatasetError
         If the list file is missing from ``helpers/splits/``.
     """
-    if split not in _SPLITS:
-        raise ParameterError(f"split must be one of {_SPLITS}, got {split!r}")
-    path = (
-        Path(__file__).resolve().parents[1] / "splits" / f"gtzan_{split}_filtered.txt"
-    )
+    one_of(split, "split", ("train", "valid", "test"))
+    path = Path(__file__).parents[1] / "splits" / f"gtzan_{split}_filtered.txt"
     if not path.is_file():
         raise DatasetError(
             f"the GTZAN split list {str(path)!r} is missing; reinstall the helpers "
@@ -97,25 +85,19 @@ def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[d
         If the folder is missing or holds none of the split's files, with
         what to download and where to put it.
     """
-    if split not in _SPLITS:
-        raise ParameterError(f"split must be one of {_SPLITS}, got {split!r}")
+    wanted = gtzan_split_files(split)
     if root is None:
         root = data_dir() / "gtzan"
-    if not isinstance(root, (str, os.PathLike)):
-        raise ParameterError(f"root must be a str or path, got {type(root).__name__}")
-    root = Path(root).expanduser()
+    root = folder_path(root)
     if not root.is_dir():
         raise DatasetError(
             f"no GTZAN folder at {str(root)!r}. " + _HOWTO.format(root=root)
         )
     found = {}
     for path in root.rglob("*"):
-        if (
-            path.suffix.lower() in (".wav", ".au")
-            and path.stem.split(".")[0] in GTZAN_GENRES
-        ):
+        genre = path.stem.split(".")[0]
+        if path.suffix.lower() in (".wav", ".au") and genre in GTZAN_GENRES:
             found.setdefault(path.stem, path)
-    wanted = gtzan_split_files(split)
     items, missing, skipped = [], [], []
     for rel in wanted:
         stem = Path(rel).stem
@@ -123,22 +105,11 @@ def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[d
         if path is None:
             missing.append(stem)
             continue
-        if check:
-            try:
-                load_audio(path, sr=None, duration=None)
-            except AudioFileError as error:
-                skipped.append((str(path), str(error)))
-                continue
+        if check and not readable(path, skipped):
+            continue
         genre = stem.split(".")[0]
-        items.append(
-            {
-                "id": stem,
-                "audio_path": str(path),
-                "genre": genre,
-                "y": GTZAN_GENRES.index(genre),
-                "split": split,
-            }
-        )
+        item = {"id": stem, "audio_path": str(path), "genre": genre, "split": split}
+        items.append(item | {"y": GTZAN_GENRES.index(genre)})
     if not items:
         raise DatasetError(
             f"none of the {len(wanted)} GTZAN {split} files found under "
@@ -150,6 +121,4 @@ def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[d
             f"(e.g. {missing[:3]}); using the {len(items)} found",
             stacklevel=2,
         )
-    for path, why in skipped:
-        warnings.warn(f"skipping unreadable GTZAN file {path}: {why}", stacklevel=2)
     return items

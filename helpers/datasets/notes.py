@@ -1,9 +1,9 @@
 """``notes``: single notes of many General MIDI instruments (an NSynth-like set).
 
-Introduced in ``03_cnn`` (CNN on log-mel patches) and used
-for pitch estimation. Each item is one note, 1 s long at ``SR`` (held for
-0.8 s, then the release), of one General MIDI program at one pitch and one
-velocity, rendered with :func:`helpers.render.render_midi`.
+Introduced in ``01_background`` (:func:`load_notes`); the instrument-family
+task of ``03_cnn``, also used for pitch. Each item is one note, 1 s long at
+``SR`` (held for 0.8 s, then the release), of one General MIDI program at one
+pitch and one velocity, rendered with :func:`helpers.render.render_tracks`.
 
 Labels (exact, from the MIDI): ``family`` (one of :data:`NOTE_FAMILIES`),
 ``program`` (0-127), ``program_name``, ``pitch`` (MIDI), ``velocity`` (1-127).
@@ -24,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import SR
-from ..render import GM_FAMILIES, midi_from_notes, program_name, render_midi
-from ._build import Spec, item_rng
+from ..render import GM_FAMILIES, program_name, render_tracks
+from ..validate import one_of
+from .cache import item_rng, load_items
 
-__all__ = ["NOTE_FAMILIES", "NOTES", "UNPITCHED_PROGRAMS"]
+__all__ = ["NOTE_FAMILIES", "UNPITCHED_PROGRAMS", "load_notes"]
 
 #: The ten General MIDI families used, in label order (chance is 10 %).
 NOTE_FAMILIES = GM_FAMILIES[:10]
@@ -37,25 +38,14 @@ UNPITCHED_PROGRAMS = frozenset({47, 55, 119})
 
 #: Playable MIDI pitch range per family (low, high inclusive).
 _RANGES = {
-    "piano": (36, 96),
-    "chromatic_percussion": (60, 96),
-    "organ": (36, 84),
-    "guitar": (40, 76),
-    "bass": (28, 55),
-    "strings": (40, 84),
-    "ensemble": (43, 84),
-    "brass": (43, 77),
-    "reed": (48, 81),
-    "pipe": (60, 93),
-}
+    "piano": (36, 96), "chromatic_percussion": (60, 96), "organ": (36, 84),
+    "guitar": (40, 76), "bass": (28, 55), "strings": (40, 84),
+    "ensemble": (43, 84), "brass": (43, 77), "reed": (48, 81), "pipe": (60, 93),
+}  # fmt: skip
 #: Ranges of programs far from their family's range.
 _PROGRAM_RANGES = {
-    43: (28, 55),
-    42: (36, 69),
-    58: (28, 55),
-    70: (34, 67),
-    72: (72, 100),
-}
+    43: (28, 55), 42: (36, 69), 58: (28, 55), 70: (34, 67), 72: (72, 100),
+}  # fmt: skip
 _VELOCITIES = (50, 75, 100, 127)
 #: Notes per program, quick and full (one code path, two sizes).
 _SIZES = {True: 8, False: 40}
@@ -63,8 +53,12 @@ _HOLD = 0.8  # seconds the key is held
 _LENGTH = 1.0  # seconds per item
 _GAIN = 3.0  # fixed (not per-note) gain, so velocity stays audible as level
 
+#: Bumped whenever the items or their sound change (old caches are rebuilt).
+VERSION = 1
 
-def _plan(quick: bool, seed: int):
+
+def plan(quick: bool, seed: int):
+    """The notes of every program, with both splits."""
     per_program = _SIZES[bool(quick)]
     items = []
     for f_index, family in enumerate(NOTE_FAMILIES):
@@ -75,12 +69,11 @@ def _plan(quick: bool, seed: int):
             low, high = _PROGRAM_RANGES.get(program, _RANGES[family])
             rng = item_rng(seed, "notes", program)
             pitches = np.arange(low, high + 1)
-            picks = rng.choice(
-                pitches, size=per_program, replace=per_program > len(pitches)
-            )
-            for k, pitch in enumerate(picks):
+            replace = per_program > len(pitches)
+            for k, pitch in enumerate(rng.choice(pitches, per_program, replace)):
                 velocity = int(rng.choice(_VELOCITIES))
-                u = rng.random()
+                u = rng.random()  # the note's side in the split by note
+                by_note = "train" if u < 0.7 else "valid" if u < 0.85 else "test"
                 items.append(
                     {
                         "id": f"{program:03d}-{k:03d}",
@@ -91,30 +84,59 @@ def _plan(quick: bool, seed: int):
                         "velocity": velocity,
                         "pitched": program not in UNPITCHED_PROGRAMS,
                         "split": held_out.get(program, "train"),
-                        "split_note": "train"
-                        if u < 0.7
-                        else "valid"
-                        if u < 0.85
-                        else "test",
+                        "split_note": by_note,
                         "group": f"program-{program:03d}",
                         "seconds": _LENGTH,
                     }
                 )
-    info = {
-        "classes": list(NOTE_FAMILIES),
-        "target": "family",
-        "splits": {"split": "by program within family", "split_note": "by note"},
-        "sr": SR,
-    }
+    info = {"classes": list(NOTE_FAMILIES), "target": "family", "sr": SR}
+    info["splits"] = {"split": "by program within family", "split_note": "by note"}
     return items, info
 
 
-def _render(item: dict, seed: int) -> np.ndarray:
+def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+    """One note, held for 0.8 s, at a fixed gain."""
     note = (item["pitch"], 0.0, _HOLD, item["velocity"])
-    y = render_midi(midi_from_notes([(item["program"], [note])], end=_LENGTH + 0.05))
-    n = int(round(_LENGTH * SR))
-    y = np.pad(y[:n], (0, max(0, n - len(y))))
+    y = render_tracks([(item["program"], [note])], _LENGTH, soundfont=soundfont)
     return y * _GAIN
 
 
-NOTES = Spec(name="notes", version=1, plan=_plan, render=_render)
+def load_notes(
+    split: str = "train",
+    *,
+    by: str = "program",
+    quick: bool | None = None,
+    seed: int = 0,
+    soundfont=None,
+) -> list[dict]:
+    """Single notes of the ``notes`` dataset (built on first use).
+
+    Introduced in ``01_background``.
+
+    Parameters
+    ----------
+    split : str
+        ``"train"``, ``"valid"``, ``"test"`` or ``"all"``.
+    by : str
+        ``"program"`` (test instruments are never heard in training) or
+        ``"note"`` (every instrument heard, each note on one side).
+    quick, seed, soundfont
+        Size, base seed and SoundFont; see :func:`helpers.datasets.build`.
+
+    Returns
+    -------
+    items : list of dict
+        ``audio_path``, ``sha256``, ``family``, ``program``, ``program_name``,
+        ``pitch``, ``velocity``, ``pitched``, ``split``, ``split_note``,
+        ``group``...
+    """
+    split_key = {"program": "split", "note": "split_note"}
+    one_of(by, "by", split_key)
+    return load_items(
+        "notes",
+        split=split,
+        split_key=split_key[by],
+        quick=quick,
+        seed=seed,
+        soundfont=soundfont,
+    )

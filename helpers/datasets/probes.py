@@ -1,5 +1,6 @@
-"""``probes``: small synthetic signals for the toy examples (``04_first_models``).
+"""``probes``: small synthetic signals for toy examples.
 
+Introduced in ``02_audio_representations``; ``03_cnn`` trains on triads.
 Generated in memory, deterministic (same seed, same samples), no cache:
 
 - ``"tones"``: harmonic tones (6 partials, amplitude 1/k, exponential decay)
@@ -15,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import SR
-from ..errors import ParameterError
-from ._build import item_rng
+from ..validate import one_of, positive_int, positive_number
+from .cache import item_rng
 
 __all__ = ["PROBE_KINDS", "TRIAD_QUALITIES", "make_probes"]
 
@@ -74,16 +75,9 @@ def make_probes(
     ParameterError
         If ``kind`` is unknown or ``n``, ``duration`` or ``sr`` is not positive.
     """
-    if kind not in PROBE_KINDS:
-        raise ParameterError(f"kind must be one of {PROBE_KINDS}, got {kind!r}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(f"n must be a positive int, got {n!r}")
-    if not isinstance(duration, (int, float)) or not duration > 0:
-        raise ParameterError(
-            f"duration must be a positive number of seconds, got {duration!r}"
-        )
-    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr < 1:
-        raise ParameterError(f"sr must be a positive int in Hz, got {sr!r}")
+    one_of(kind, "kind", PROBE_KINDS)
+    n, sr = positive_int(n, "n"), positive_int(sr, "sr")
+    duration = positive_number(duration, "duration", unit="seconds")
     length = int(round(duration * sr))
     audio = np.zeros((n, length), dtype=np.float32)
     y = np.zeros(n, dtype=np.int64)
@@ -100,10 +94,8 @@ def make_probes(
         for i in range(n):
             rng = item_rng(seed, "triads", i)
             root, q = int(rng.integers(48, 60)), int(rng.integers(len(qualities)))
-            tone = sum(
-                _tone(root + s, length, sr) for s in TRIAD_QUALITIES[qualities[q]]
-            )
-            audio[i] = 0.15 * tone
+            steps = TRIAD_QUALITIES[qualities[q]]
+            audio[i] = 0.15 * sum(_tone(root + s, length, sr) for s in steps)
             y[i] = q
     else:
         out["classes"] = ["onset"]
@@ -121,7 +113,4 @@ def make_probes(
             onsets.append(np.round(times, 6))
             y[i] = len(times)
         out["onsets"] = onsets
-    out["audio"] = audio
-    out["y"] = y
-    out["sr"] = sr
-    return out
+    return out | {"audio": audio, "y": y, "sr": sr}

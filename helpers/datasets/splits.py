@@ -1,8 +1,10 @@
 """Leakage-safe splits: every member of a group lands on the same side.
 
-Introduced in ``02_audio_representations``. Segments of one recording, renderings of one
-piece, or recordings of one singer are a *group*; splitting items at random
-puts near-copies on both sides and inflates test scores.
+Segments of one recording, renderings of one piece, or recordings of one
+singer are a *group*; splitting items at random puts near-copies on both sides
+and inflates test scores. :func:`group_split` makes the splits of every
+embedded dataset and of :meth:`~helpers.datasets.AudioFolder.split`;
+``03_cnn`` points the reader to :func:`check_group_split` for their own.
 """
 
 from __future__ import annotations

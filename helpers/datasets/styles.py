@@ -1,7 +1,7 @@
 """``styles``: 6-second clips of four style groups of the music21 corpus.
 
-Introduced in ``03_cnn`` (a genre-like, clip-level task).
-The classes (:data:`STYLE_CLASSES`):
+Introduced in ``02_audio_representations`` (:func:`load_styles`); the
+genre-like, clip-level task of ``03_cnn``. The classes (:data:`STYLE_CLASSES`):
 
 - ``chorale``: Bach's four-part chorales;
 - ``renaissance``: Palestrina's mass movements (Humdrum scores);
@@ -22,11 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import SR
-from ._build import Spec, item_rng
-from ._scores import corpus_files, load_score
+from ..render import render_tracks
+from .cache import item_rng, load_items
+from .corpus import corpus_files, load_score
 from .splits import group_split
 
-__all__ = ["STYLES", "STYLE_CLASSES", "STYLE_PROGRAMS"]
+__all__ = ["STYLE_CLASSES", "STYLE_PROGRAMS", "CLIP_SECONDS", "load_styles"]
 
 #: Class names, in label order.
 STYLE_CLASSES = ("chorale", "renaissance", "irish", "classical")
@@ -43,41 +44,19 @@ _SOURCES = {
 }
 #: One shared pool of programs for every class.
 STYLE_PROGRAMS = (
-    0,
-    4,
-    6,
-    11,
-    19,
-    21,
-    22,
-    24,
-    25,
-    40,
-    41,
-    42,
-    46,
-    48,
-    52,
-    56,
-    60,
-    68,
-    71,
-    73,
-    105,
-)
+    0, 4, 6, 11, 19, 21, 22, 24, 25, 40, 41, 42, 46, 48, 52, 56, 60, 68, 71, 73, 105,
+)  # fmt: skip
 CLIP_SECONDS = 6.0
 _PEAK = 0.7
 #: (pieces per class, clips per piece), quick and full.
 _SIZES = {True: (6, 5), False: (30, 8)}
 
-
-def _group(style: str, source: str) -> str:
-    if style == "classical":  # movements of one quartet are one piece
-        return source.rsplit("/", 1)[0]
-    return source
+#: Bumped whenever the items or their sound change (old caches are rebuilt).
+VERSION = 1
 
 
-def _plan(quick: bool, seed: int):
+def plan(quick: bool, seed: int):
+    """The clips of every style, split by piece."""
     pieces, clips = _SIZES[bool(quick)]
     items = []
     for style in STYLE_CLASSES:
@@ -116,11 +95,12 @@ def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
     start_ql = float(rng.uniform(0, max(0.0, score["end_ql"] - clip_ql)))
     start_ql = round(start_ql * 4) / 4  # on a sixteenth-note grid
     name = source.rsplit(".", 1)[0].replace("/", "_")
+    quartet = source.rsplit("/", 1)[0]  # its movements are one piece
     return {
         "id": f"{style}-{name}-{k}",
         "style": style,
         "source": source,
-        "group": _group(style, source),
+        "group": quartet if style == "classical" else source,
         "start_ql": start_ql,
         "tempo": qpm,
         "transpose": transpose,
@@ -129,19 +109,15 @@ def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
     }
 
 
-def _render(item: dict, seed: int) -> np.ndarray:
-    from ..render import midi_from_notes, render_midi
-
-    score = load_score(item["source"])
+def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
+    """One clip, one program per part, peak-normalised."""
+    parts = load_score(item["source"])["parts"]
     sec = 60.0 / item["tempo"]
     t0 = item["start_ql"] * sec
+    rng = item_rng(seed, "styles-velocity", item["id"])
+    velocities = rng.integers(70, 101, size=len(item["programs"]))
     tracks = []
-    velocities = item_rng(seed, "styles-velocity", item["id"]).integers(
-        70, 101, size=len(item["programs"])
-    )
-    for part, program, vel in zip(
-        score["parts"], item["programs"], velocities, strict=False
-    ):
+    for part, program, vel in zip(parts, item["programs"], velocities, strict=True):
         notes = []
         for pitch, on, dur in part:
             start, end = on * sec - t0, (on + dur) * sec - t0
@@ -150,13 +126,24 @@ def _render(item: dict, seed: int) -> np.ndarray:
             notes.append((pitch + item["transpose"], max(start, 0.0), end, int(vel)))
         if notes:
             tracks.append((program, notes))
-    n = int(round(CLIP_SECONDS * SR))
-    if not tracks:
-        return np.zeros(n, dtype=np.float32)
-    y = render_midi(midi_from_notes(tracks, end=CLIP_SECONDS + 0.05))
-    y = np.pad(y[:n], (0, max(0, n - len(y))))
-    peak = float(np.max(np.abs(y))) or 1.0
-    return y * (_PEAK / peak)
+    return render_tracks(tracks, CLIP_SECONDS, peak=_PEAK, soundfont=soundfont)
 
 
-STYLES = Spec(name="styles", version=1, plan=_plan, render=_render)
+def load_styles(
+    split: str = "train", *, quick: bool | None = None, seed: int = 0, soundfont=None
+) -> list[dict]:
+    """6-second clips labelled by style group (built on first use).
+
+    Introduced in ``02_audio_representations``. ``split``, ``quick``, ``seed`` and
+    ``soundfont`` are those of :func:`helpers.datasets.load_notes`.
+
+    Returns
+    -------
+    items : list of dict
+        ``audio_path``, ``sha256``, ``style`` (one of :data:`STYLE_CLASSES`),
+        ``source``, ``group``, ``split``, ``start_ql``, ``tempo``,
+        ``transpose``, ``programs``.
+    """
+    return load_items(
+        "styles", split=split, quick=quick, seed=seed, soundfont=soundfont
+    )

@@ -1,5 +1,7 @@
 """Scores of the ``music21`` corpus as compact, cached note lists.
 
+The source of the ``chorales`` and ``styles`` datasets.
+
 Parsing MusicXML, Humdrum or ABC with music21 takes 0.05 to 2 s a file, so each
 score is parsed once and kept as a small JSON file under
 ``data_dir()/_scores/``: the notes of every part in quarter notes, the measure
@@ -11,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import warnings
 from pathlib import Path
 
 from ..env import data_dir
 from ..errors import DatasetError
+from .cache import write_json
 
 __all__ = ["corpus_root", "corpus_files", "load_score"]
 
@@ -72,10 +74,7 @@ def load_score(relpath: str, *, index: int = 0) -> dict:
         except (OSError, ValueError):
             pass  # a damaged cache entry is parsed again
     score = _parse(relpath, index)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(score, separators=(",", ":")))
-    os.replace(tmp, cache)
+    write_json(cache, score)
     return score
 
 

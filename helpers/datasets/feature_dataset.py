@@ -1,53 +1,36 @@
-"""PyTorch ``Dataset`` classes over dataset items.
+"""PyTorch datasets over dataset items: waveforms, or features cached on disk.
 
-Introduced in ``03_cnn``.
-
-Items are the dicts that :func:`~helpers.datasets.load_notes` and friends
-return (``audio_path`` plus labels). :class:`AudioDataset` yields waveforms,
-:class:`FeatureDataset` yields features computed once and cached as ``.npy``
-next to the audio, and can stack a small set into tensors on any device.
+Items are those of :func:`~helpers.datasets.load_notes` and the other loaders
+(``audio_path``, ``sha256``, labels), of ``AudioFolder`` or of GTZAN.
+:class:`FeatureDataset` (introduced in ``01_background``) caches features by
+the audio's checksum; :class:`AudioDataset` (``03_cnn``) yields waveforms.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
-import os
 from pathlib import Path
 
 import numpy as np
 
 from ..audio import load_audio
 from ..config import HOP_LENGTH, SR
+from ..env import data_dir
 from ..errors import ParameterError
-from .chords import chord_targets
+from ..features import FEATURES, extract
+from ..validate import atomic_write, one_of
+from .cache import sha256_file
+from .chords import CHORD_CLASSES, chord_targets
 
-__all__ = ["FEATURES", "AudioDataset", "FeatureDataset", "feature_function"]
-
-#: Feature names that :class:`FeatureDataset` computes.
-FEATURES = ("log_mel", "mel_spectrogram", "mfcc", "cqt", "chroma", "stft_magnitude")
-
-
-def feature_function(name: str):
-    """The feature function ``name`` from :mod:`helpers.features`.
-
-    Raises
-    ------
-    ParameterError
-        If ``name`` is not one of :data:`FEATURES`.
-    """
-    if name not in FEATURES:
-        raise ParameterError(f"feature must be one of {FEATURES}, got {name!r}")
-    from .. import features
-
-    return getattr(features, name)
+__all__ = ["AudioDataset", "FeatureDataset"]
 
 
 def _targets(items, target, classes):
+    """Class indices of ``item[target]`` and the class list (chords: per frame)."""
     if target == "chords":
-        return None, None
+        return None, list(CHORD_CLASSES)
     if not items:
-        return [], classes or []
+        return [], list(classes or [])
     if target not in items[0]:
         keys = sorted(k for k, v in items[0].items() if isinstance(v, (str, int)))
         raise ParameterError(
@@ -100,26 +83,28 @@ class AudioDataset:
         return torch.from_numpy(y), torch.tensor(self.labels[i], dtype=torch.int64)
 
 
-class FeatureDataset:
+class FeatureDataset(AudioDataset):
     """Features and labels of a list of items, computed once and cached.
 
-    Features are stored as ``features/<name>-<params>/<item id>.npy`` next to
-    the dataset's ``audio/`` folder (written atomically), so the second epoch,
-    and the second notebook, only read them.
+    Features are stored (atomically) as
+    ``data_dir()/features/<feature>-<params>/<sha256>.npy``, named by the
+    SHA-256 of the audio they come from: the item's ``sha256`` (every manifest
+    has it), else the file's, computed on each read. So the second epoch, and
+    the second notebook, only read them, and audio that has changed never gets
+    the features of its old version.
 
     Parameters
     ----------
     items : list of dict
-        With ``audio_path``, ``id`` and the ``target`` key.
+        With ``audio_path``, the ``target`` key and, best, ``sha256``.
     feature : str
-        One of :data:`FEATURES` (functions of :mod:`helpers.features`).
+        One of :data:`helpers.features.FEATURES` (computed by
+        :func:`helpers.features.extract`).
     target : str
         The label key (``"family"``...), or ``"chords"`` for 25-class frame
         targets [shape=(frames,)] from the items' chord segments.
-    classes : sequence or None
-        Label values in class order (see :class:`AudioDataset`).
-    sr : int
-        Sample rate in Hz.
+    classes, sr
+        As in :class:`AudioDataset`.
     **feature_kwargs
         Passed to the feature function (``n_mels=64``...); part of the cache key.
 
@@ -139,46 +124,29 @@ class FeatureDataset:
         sr: int = SR,
         **feature_kwargs,
     ):
-        self.items = list(items)
-        self.feature = feature
-        self.fn = feature_function(feature)
+        super().__init__(items, target=target, classes=classes, sr=sr)
+        self.feature = one_of(feature, "feature", FEATURES)
         self.kwargs = dict(sorted(feature_kwargs.items()))
-        self.sr = sr
-        self.target = target
-        self.labels, self.classes = _targets(self.items, target, classes)
-        if target == "chords":
-            from .chords import CHORD_CLASSES
-
-            self.classes = list(CHORD_CLASSES)
         tag = hashlib.sha1(repr((sr, self.kwargs)).encode()).hexdigest()[:8]
-        self._folder = f"{feature}-{tag}"
-
-    def __len__(self) -> int:
-        return len(self.items)
+        self.folder = data_dir() / "features" / f"{feature}-{tag}"
 
     def cache_path(self, i: int) -> Path:
-        """Where item ``i``'s features are cached."""
+        """Where item ``i``'s features are cached (named by its audio's SHA-256)."""
         item = self.items[i]
-        audio = Path(item["audio_path"])
-        return audio.parent.parent / "features" / self._folder / f"{item['id']}.npy"
+        digest = item.get("sha256") or sha256_file(item["audio_path"])
+        return self.folder / f"{digest}.npy"
 
     def features(self, i: int) -> np.ndarray:
         """Features of item ``i`` [shape=(n_features, frames)], from the cache."""
         path = self.cache_path(i)
-        if path.is_file():
-            try:
-                return np.load(path)
-            except (OSError, ValueError):
-                pass  # damaged: compute again
+        try:
+            return np.load(path)
+        except (OSError, ValueError):
+            pass  # not cached yet, or damaged: compute
         y, _ = load_audio(self.items[i]["audio_path"], sr=self.sr)
-        kwargs = dict(self.kwargs)
-        if "sr" in inspect.signature(self.fn).parameters:
-            kwargs["sr"] = self.sr
-        X = np.asarray(self.fn(y, **kwargs), dtype=np.float32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npy")
-        np.save(tmp, X)
-        os.replace(tmp, path)
+        X = extract(y, self.feature, sr=self.sr, **self.kwargs).astype(np.float32)
+        with atomic_write(path) as tmp, open(tmp, "wb") as f:
+            np.save(f, X)
         return X
 
     def label(self, i: int, n_frames: int) -> np.ndarray:
@@ -222,9 +190,6 @@ class FeatureDataset:
                 "cut the items to equal length or iterate over the dataset"
             )
         X = torch.from_numpy(np.stack(feats)) if feats else torch.empty(0)
-        y = torch.as_tensor(
-            np.stack([self.label(i, f.shape[-1]) for i, f in enumerate(feats)])
-            if feats
-            else np.zeros(0, dtype=np.int64)
-        )
+        y = [self.label(i, f.shape[-1]) for i, f in enumerate(feats)]
+        y = torch.from_numpy(np.stack(y)) if y else torch.zeros(0, dtype=torch.int64)
         return X.to(device), y.to(device)
