@@ -7,7 +7,7 @@ Measures, side by side in one run, the log-mel spectrogram of a batch of clips
 (22.05 kHz, n_fft 2048, hop 512, 128 mels):
 
 - librosa on the CPU, looping over the clips (the reference);
-- ``helpers.features.torch_log_mel`` on the CPU, one batch;
+- ``helpers.torch_features.torch_log_mel`` on the CPU, one batch;
 - the same on CUDA when a GPU is present, with a warm-up and
   ``torch.cuda.synchronize()`` around the timed region, both with the clips
   already on the GPU and including the host-to-device copy.
@@ -32,7 +32,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from helpers.config import SR  # noqa: E402
-from helpers.features import TORCH_DB_ATOL, log_mel, torch_log_mel  # noqa: E402
+from helpers.features import log_mel  # noqa: E402
+from helpers.torch_features import TORCH_DB_ATOL, torch_log_mel  # noqa: E402
 
 
 def make_clips(n_clips: int, seconds: float, seed: int = 0) -> np.ndarray:

@@ -28,3 +28,18 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def phrases():
+    """Two seconds each of a piano and a string phrase, rendered with the SoundFont."""
+    from helpers.render import midi_from_notes, render_midi
+
+    scale = [60, 62, 64, 65, 67, 69, 71, 72]
+    out = []
+    for program in (0, 48):  # Acoustic Grand Piano, String Ensemble 1
+        notes = [(p, 0.25 * i, 0.25 * i + 0.3, 90) for i, p in enumerate(scale)]
+        chord = [(p, 0.0, 2.0, 60) for p in (48, 55)]
+        y = render_midi(midi_from_notes([(program, notes + chord)], end=2.2))
+        out.append(y[: 2 * 22050])
+    return np.stack(out)

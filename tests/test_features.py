@@ -1,11 +1,8 @@
-"""Feature extraction: librosa reference, the PyTorch path, and bad input.
+"""Feature extraction with librosa (the reference), standardisation, bad input.
 
-The PyTorch path must match librosa within the tolerances stated in
-``helpers.features`` on real music (a phrase played by sampled instruments),
-not only on noise.
+The batched PyTorch path is tested against these in ``test_torch_features.py``.
 """
 
-import librosa
 import numpy as np
 import pytest
 import torch
@@ -14,59 +11,9 @@ from helpers import features as F
 from helpers.errors import ParameterError
 
 
-@pytest.fixture(scope="module")
-def phrases():
-    """Two seconds each of a piano and a string phrase, rendered with the SoundFont."""
-    from helpers.render import midi_from_notes, render_midi
-
-    scale = [60, 62, 64, 65, 67, 69, 71, 72]
-    out = []
-    for program in (0, 48):  # Acoustic Grand Piano, String Ensemble 1
-        notes = [(p, 0.25 * i, 0.25 * i + 0.3, 90) for i, p in enumerate(scale)]
-        chord = [(p, 0.0, 2.0, 60) for p in (48, 55)]
-        y = render_midi(midi_from_notes([(program, notes + chord)], end=2.2))
-        out.append(y[: 2 * 22050])
-    return np.stack(out)
-
-
 def test_phrases_are_real_audio(phrases):
     assert phrases.dtype == np.float32
     assert np.all(np.abs(phrases).max(axis=1) > 0.01)
-
-
-def test_torch_stft_matches_librosa(phrases):
-    for y in phrases:
-        ref = F.stft_magnitude(y)
-        ours = F.torch_stft_magnitude(torch.from_numpy(y))[0].numpy()
-        assert ours.shape == ref.shape
-        assert np.abs(ours - ref).max() <= F.TORCH_RTOL * ref.max()
-
-
-def test_torch_mel_matches_librosa(phrases):
-    ours = F.torch_mel_spectrogram(torch.from_numpy(phrases)).numpy()
-    for y, m in zip(phrases, ours, strict=True):
-        ref = F.mel_spectrogram(y)
-        assert np.abs(m - ref).max() <= F.TORCH_RTOL * ref.max()
-
-
-def test_torch_log_mel_and_mfcc_match_librosa(phrases):
-    batch = torch.from_numpy(phrases)
-    log_mels = F.torch_log_mel(batch).numpy()
-    mfccs = F.torch_mfcc(batch).numpy()
-    for y, lm, mf in zip(phrases, log_mels, mfccs, strict=True):
-        np.testing.assert_allclose(lm, F.log_mel(y), atol=F.TORCH_DB_ATOL)
-        # MFCC sums 128 bands of dB values, so the absolute error scales with them
-        np.testing.assert_allclose(mf, F.mfcc(y), atol=F.TORCH_DB_ATOL * 12)
-
-
-def test_log_mel_module_matches_function_and_moves_with_model(phrases):
-    layer = F.LogMel()
-    out = layer(torch.from_numpy(phrases))
-    assert out.shape == (2, 1, 128, F.log_mel(phrases[0]).shape[1])
-    np.testing.assert_allclose(
-        out[:, 0].numpy(), F.torch_log_mel(torch.from_numpy(phrases)).numpy()
-    )
-    assert {name for name, _ in layer.named_buffers()} == {"window", "mel_basis"}
 
 
 def test_librosa_reference_shapes(harmonic_note, sr):
@@ -147,35 +94,6 @@ def test_inversions_return_audio(harmonic_note):
 def test_bad_input_raises_parameter_error(harmonic_note, call, match):
     with pytest.raises(ParameterError, match=match):
         call(harmonic_note)
-
-
-@pytest.mark.parametrize(
-    ("y", "match"),
-    [
-        (np.zeros(4096, np.float32), "torch.Tensor"),
-        (torch.zeros(4096, dtype=torch.int16), "floating-point"),
-        (torch.zeros(2, 2, 4096), r"\(batch, samples\)"),
-        (torch.zeros(2, 100), "larger than the signal"),
-        (torch.full((1, 4096), float("nan")), "NaN"),
-        (torch.zeros(0, 4096), "empty"),
-    ],
-)
-def test_torch_path_rejects_bad_input(y, match):
-    with pytest.raises(ParameterError, match=match):
-        F.torch_log_mel(y)
-    with pytest.raises(ParameterError, match=match):
-        F.LogMel()(y)
-
-
-def test_torch_path_keeps_device_and_dtype(phrases):
-    x = torch.from_numpy(phrases).to(torch.float64)
-    out = F.torch_log_mel(x)
-    assert out.dtype == torch.float64 and out.device == x.device
-    reference = librosa.power_to_db(
-        librosa.feature.melspectrogram(y=phrases[0].astype(np.float64), sr=22050),
-        top_db=80.0,
-    )
-    np.testing.assert_allclose(out[0].numpy(), reference, atol=1e-6)
 
 
 def test_mfcc_statistics_are_mean_and_std_of_librosa_mfcc(harmonic_note):
