@@ -7,7 +7,6 @@ names one that exists and imports the helper.
 
 import ast
 import importlib
-import importlib.util
 import inspect
 import json
 import pkgutil
@@ -41,9 +40,10 @@ def _imported_names(path: Path) -> set[str]:
                 for alias in node.names:
                     names.add(alias.name)
                     # ``from helpers import exercises``: the module's public names
-                    module = f"{node.module}.{alias.name}"
-                    if importlib.util.find_spec(module) is not None:
-                        names.update(importlib.import_module(module).__all__)
+                    module = importlib.import_module(node.module)
+                    sub = getattr(module, alias.name, None)
+                    if inspect.ismodule(sub):
+                        names.update(sub.__all__)
     return names
 
 
