@@ -35,37 +35,25 @@ from .errors import ParameterError
 from .validate import one_of, positive_int
 
 __all__ = [
-    "FEATURES",
-    "extract",
-    "stft_magnitude",
-    "mel_spectrogram",
-    "to_db",
-    "log_mel",
-    "mfcc",
-    "cqt",
-    "chroma",
-    "invert_stft_magnitude",
-    "invert_mel",
-    "invert_mfcc",
-    "mfcc_statistics",
-    "Standardizer",
-]
+    "FEATURES", "extract", "stft_magnitude", "mel_spectrogram", "to_db", "log_mel",
+    "mfcc", "cqt", "chroma", "invert_stft_magnitude", "invert_mel", "invert_mfcc",
+    "mfcc_statistics", "Standardizer",
+]  # fmt: skip
 
 
 # Validation ---------------------------------------------------------------
-def _check_frame_args(y_len: int, n_fft, hop_length, name: str = "y") -> None:
+def _check_frame_args(y_len: int, n_fft, hop_length) -> None:
     n_fft = positive_int(n_fft, "n_fft")
     positive_int(hop_length, "hop_length")
     if n_fft > y_len:
         raise ParameterError(
-            f"n_fft={n_fft} is larger than the signal {name} ({y_len} samples); "
+            f"n_fft={n_fft} is larger than the signal ({y_len} samples); "
             f"use a smaller n_fft or a signal of at least {n_fft} samples"
         )
 
 
 def _check_signal(y, n_fft, hop_length) -> np.ndarray:
-    y = validate_audio(y)
-    _check_frame_args(len(y), n_fft, hop_length)
+    _check_frame_args(len(validate_audio(y)), n_fft, hop_length)
     return y
 
 
@@ -74,6 +62,8 @@ def stft_magnitude(
     y: np.ndarray, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH
 ) -> np.ndarray:
     """Magnitude of the short-time Fourier transform.
+
+    Introduced in ``02_audio_representations``.
 
     Parameters
     ----------
@@ -105,6 +95,8 @@ def mel_spectrogram(
 ) -> np.ndarray:
     """Mel spectrogram (power by default).
 
+    Introduced in ``02_audio_representations``.
+
     Parameters
     ----------
     y : np.ndarray [shape=(n,)], float
@@ -132,8 +124,9 @@ def mel_spectrogram(
 def to_db(S: np.ndarray, *, power: bool = True, top_db: float | None = TOP_DB):
     """Log compression in decibels: ``10 log10(S)`` for power, ``20 log10`` else.
 
-    Values are relative to 1.0 (an absolute reference, so that louder audio has
-    higher values) and clipped to ``top_db`` below the peak.
+    Introduced in ``01_background``. Values are relative to 1.0 (an absolute
+    reference, so that louder audio has higher values) and clipped to ``top_db``
+    below the peak.
 
     Parameters
     ----------
@@ -169,6 +162,9 @@ def log_mel(
 ) -> np.ndarray:
     """Log-mel spectrogram in dB, the default input of the notebooks' networks.
 
+    Introduced in ``02_audio_representations``; arguments as in
+    :func:`mel_spectrogram`, ``top_db`` as in :func:`to_db`.
+
     Returns
     -------
     M_db : np.ndarray [shape=(n_mels, t)], float32, dB relative to 1.0
@@ -187,6 +183,8 @@ def mfcc(
     n_mels: int = N_MELS,
 ) -> np.ndarray:
     """Mel-frequency cepstral coefficients: the DCT of the log-mel spectrogram.
+
+    Introduced in ``02_audio_representations``; ``n_mfcc`` at most ``n_mels``.
 
     Returns
     -------
@@ -210,8 +208,8 @@ def cqt(
 ) -> np.ndarray:
     """Magnitude of the constant-Q transform: log-spaced bins, one per semitone.
 
-    Transposing a note by ``k`` semitones shifts its CQT by ``k *
-    bins_per_octave / 12`` bins.
+    Introduced in ``01_background``. Transposing a note by ``k`` semitones shifts
+    its CQT by ``k * bins_per_octave / 12`` bins.
 
     Returns
     -------
@@ -233,19 +231,15 @@ def cqt(
         # librosa warns when it downsamples the signal for the lowest octaves of
         # a short clip; the bins it computes are still correct.
         warnings.filterwarnings("ignore", message="n_fft=.*is too large")
-        C = librosa.cqt(
-            y,
-            sr=sr,
-            hop_length=hop_length,
-            fmin=fmin,
-            n_bins=n_bins,
-            bins_per_octave=bins_per_octave,
-        )
+        C = librosa.cqt(y, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins,
+                        bins_per_octave=bins_per_octave)
     return np.abs(C).astype(np.float32)
 
 
 def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.ndarray:
     """Chromagram from the CQT: energy per pitch class, each frame max-normalised.
+
+    Introduced in ``02_audio_representations``.
 
     Returns
     -------
@@ -311,43 +305,31 @@ def invert_stft_magnitude(
 ) -> np.ndarray:
     """Audio from an STFT magnitude by Griffin-Lim phase reconstruction.
 
-    The phases start from a fixed seed, so the same input gives the same audio.
+    Introduced in ``02_audio_representations``. The phases start from a fixed
+    seed, so the same input gives the same audio.
     """
     return librosa.griffinlim(
         S, hop_length=hop_length, n_iter=n_iter, length=length, random_state=0
     )
 
 
-def invert_mel(
-    M: np.ndarray,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_iter: int = 32,
-    length=None,
-) -> np.ndarray:
+def invert_mel(M: np.ndarray, *, sr: int = SR, n_fft: int = N_FFT,
+               hop_length: int = HOP_LENGTH, n_iter: int = 32, length=None):
     """Audio from a power mel spectrogram (non-negative least squares through the
-    filterbank, then :func:`invert_stft_magnitude`)."""
+    filterbank, then :func:`invert_stft_magnitude`). Introduced in
+    ``02_audio_representations``."""
     S = librosa.feature.inverse.mel_to_stft(M, sr=sr, n_fft=n_fft)
     return invert_stft_magnitude(S, hop_length=hop_length, n_iter=n_iter, length=length)
 
 
-def invert_mfcc(
-    C: np.ndarray,
-    *,
-    sr: int = SR,
-    n_mels: int = N_MELS,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_iter: int = 32,
-    length=None,
-) -> np.ndarray:
-    """Audio from MFCCs (inverse DCT, mel inversion, Griffin-Lim)."""
+def invert_mfcc(C: np.ndarray, *, sr: int = SR, n_mels: int = N_MELS,
+                n_fft: int = N_FFT, hop_length: int = HOP_LENGTH, n_iter: int = 32,
+                length=None) -> np.ndarray:
+    """Audio from MFCCs (inverse DCT, mel inversion, Griffin-Lim). Introduced in
+    ``02_audio_representations``."""
     M = librosa.feature.inverse.mfcc_to_mel(C, n_mels=n_mels, ref=1.0)
-    return invert_mel(
-        M, sr=sr, n_fft=n_fft, hop_length=hop_length, n_iter=n_iter, length=length
-    )
+    return invert_mel(M, sr=sr, n_fft=n_fft, hop_length=hop_length, n_iter=n_iter,
+                      length=length)
 
 
 # Inputs for models: summary statistics and standardisation ----------------

@@ -180,16 +180,8 @@ def _known_checksums(root: Path, key: dict) -> dict[str, str]:
     return known
 
 
-def _build_one(
-    name: str,
-    *,
-    quick: bool,
-    seed: int,
-    soundfont,
-    progress: bool,
-    workers: int | None = None,
-    verify_checksums: bool = True,
-) -> dict:
+def _build_one(name: str, *, quick: bool, seed: int, soundfont, progress: bool,
+               workers: int | None = None, verify_checksums: bool = True) -> dict:
     """Build (or finish, or repair) one dataset and return its manifest.
 
     The arguments are those of :func:`build`; ``verify_checksums=False`` only
@@ -216,26 +208,19 @@ def _build_one(
     todo = [item for item in items if not _reuse(item, root, known)]
     font = str(soundfont_path(soundfont))
     n, desc = len(items), f"{name} ({'quick' if quick else 'full'})"
-    bar = tqdm(
-        total=n, initial=n - len(todo), desc=desc, unit="item", disable=not progress
-    )
+    bar = tqdm(total=n, initial=n - len(todo), desc=desc, unit="item",
+               disable=not progress)
     with open(root / JOURNAL, "a") as journal, bar:
         for item, y in _render_all(dataset.render, todo, seed, font, workers):
             _write_item(item, y, root, key, journal)
             bar.update()
-    manifest = {
-        "name": name,
-        "key": key,
-        "soundfont": Path(font).name,
-        "info": info,
-        "items": items,
-        "stats": {
-            "items": len(items),
-            "hours": sum(item["seconds"] for item in items) / 3600,
-            "bytes": sum(item["bytes"] + item.get("labels_bytes", 0) for item in items),
-            "build_seconds": time.perf_counter() - t0,
-        },
-    }
+    stats = {
+        "items": len(items), "hours": sum(item["seconds"] for item in items) / 3600,
+        "bytes": sum(item["bytes"] + item.get("labels_bytes", 0) for item in items),
+        "build_seconds": time.perf_counter() - t0,
+    }  # fmt: skip
+    manifest = {"name": name, "key": key, "soundfont": Path(font).name,
+                "info": info, "items": items, "stats": stats}
     write_json(root / MANIFEST, manifest)
     (root / JOURNAL).unlink(missing_ok=True)
     for stale in root.rglob(".*.tmp"):  # left by a killed build
@@ -295,15 +280,8 @@ def _write_item(item: dict, y: np.ndarray, root: Path, key: dict, journal) -> No
     item["seconds"] = len(y) / SR
 
 
-def build(
-    name: str | None = None,
-    *,
-    quick: bool | None = None,
-    seed: int = 0,
-    soundfont=None,
-    progress: bool = True,
-    workers: int | None = None,
-) -> dict:
+def build(name: str | None = None, *, quick: bool | None = None, seed: int = 0,
+          soundfont=None, progress: bool = True, workers: int | None = None) -> dict:
     """Build (or check, finish and repair) embedded datasets.
 
     Idempotent: a finished, intact dataset is only checked (SHA-256 of every
@@ -338,15 +316,9 @@ def build(
     return {n: _build_one(n, quick=quick, workers=workers, **options) for n in names}
 
 
-def load_manifest(
-    name: str,
-    *,
-    quick: bool | None = None,
-    seed: int = 0,
-    soundfont=None,
-    build_missing: bool = True,
-    progress: bool = True,
-) -> dict:
+def load_manifest(name: str, *, quick: bool | None = None, seed: int = 0,
+                  soundfont=None, build_missing: bool = True,
+                  progress: bool = True) -> dict:
     """Return a dataset's manifest, building the dataset first if needed.
 
     Parameters
@@ -365,8 +337,7 @@ def load_manifest(
     -------
     manifest : dict
         ``name``; ``key`` (see the module docstring); ``soundfont`` (the file
-        name); ``info`` (``classes``,
-        ``target``...); ``items``: list of dicts with ``id``, ``path`` (relative
+        name); ``info`` (``classes``, ``target``...); ``items``: list of dicts with ``id``, ``path`` (relative
         to ``root``), ``sha256``, ``bytes``, ``seconds``, ``split``, ``group``
         and the labels; ``stats``; ``root``: the folder, as a str.
 
@@ -379,11 +350,8 @@ def load_manifest(
     quick = resolve_quick(quick)
     root = dataset_dir(name, quick=quick, seed=seed, soundfont=soundfont)
     manifest = read_manifest(root)
-    if (
-        manifest is None
-        or manifest["key"] != _key(name, quick, seed, soundfont)
-        or not _intact(root, manifest)
-    ):
+    key = _key(name, quick, seed, soundfont)
+    if manifest is None or manifest["key"] != key or not _intact(root, manifest):
         if not build_missing:
             raise DatasetError(
                 f"dataset {name!r} ({'quick' if quick else 'full'}) is not built "
@@ -395,9 +363,8 @@ def load_manifest(
     return {**manifest, "root": str(root)}
 
 
-def load_items(
-    name: str, *, split: str = "train", split_key: str = "split", **options
-) -> list[dict]:
+def load_items(name: str, *, split: str = "train", split_key: str = "split",
+               **options) -> list[dict]:
     """Items of one split (one of :data:`SPLITS`) of a dataset, with their labels.
 
     The body of :func:`~helpers.datasets.load_notes` and the other loaders:
