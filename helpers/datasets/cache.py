@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..audio import write_audio
 from ..config import SR
 from ..env import data_dir, quick_mode
 from ..errors import DatasetError, ParameterError
@@ -111,15 +112,6 @@ def sha256_file(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def write_flac(path: Path, y: np.ndarray, sr: int = SR) -> None:
-    """Write mono ``y`` as 16-bit FLAC, atomically."""
-    import soundfile as sf
-
-    y = np.clip(np.asarray(y, dtype=np.float64), -1.0, 1.0)
-    with atomic_write(path) as tmp:
-        sf.write(tmp, y, sr, subtype="PCM_16", format="FLAC")
 
 
 def write_json(path: Path, obj) -> None:
@@ -269,7 +261,7 @@ def _render_all(render, todo: list, seed: int, font: str, workers):
 
 def _write_item(item: dict, y: np.ndarray, root: Path, key: dict, journal) -> None:
     """Write an item's audio (and labels) atomically and journal their checksums."""
-    write_flac(root / item["path"], y)
+    write_audio(root / item["path"], np.clip(np.asarray(y, np.float64), -1, 1), SR)
     if "labels_path" in item:
         write_json(root / item["labels_path"], item.pop("_extra"))
     for rel, digest, size in _files(item):
@@ -337,9 +329,10 @@ def load_manifest(name: str, *, quick: bool | None = None, seed: int = 0,
     -------
     manifest : dict
         ``name``; ``key`` (see the module docstring); ``soundfont`` (the file
-        name); ``info`` (``classes``, ``target``...); ``items``: list of dicts with ``id``, ``path`` (relative
-        to ``root``), ``sha256``, ``bytes``, ``seconds``, ``split``, ``group``
-        and the labels; ``stats``; ``root``: the folder, as a str.
+        name); ``info`` (``classes``, ``target``...); ``items``: list of dicts
+        with ``id``, ``path`` (relative to ``root``), ``sha256``, ``bytes``,
+        ``seconds``, ``split``, ``group`` and the labels; ``stats``; ``root``:
+        the folder, as a str.
 
     Raises
     ------
