@@ -60,6 +60,8 @@ def gtzan_split_files(split: str) -> list[str]:
 def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[dict]:
     """Items of one fault-filtered split of a local GTZAN copy.
 
+    Introduced in ``03_cnn``.
+
     Parameters
     ----------
     root : str, os.PathLike or None
