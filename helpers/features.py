@@ -84,18 +84,10 @@ def stft_magnitude(
     return np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length))
 
 
-def mel_spectrogram(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-    power: float = 2.0,
-) -> np.ndarray:
-    """Mel spectrogram (power by default).
-
-    Introduced in ``02_audio_representations``.
+def mel_spectrogram(y: np.ndarray, *, sr: int = SR, n_fft: int = N_FFT,
+                    hop_length: int = HOP_LENGTH, n_mels: int = N_MELS,
+                    power: float = 2.0) -> np.ndarray:
+    """Mel spectrogram, power by default. Introduced in ``02_audio_representations``.
 
     Parameters
     ----------
@@ -151,15 +143,9 @@ def to_db(S: np.ndarray, *, power: bool = True, top_db: float | None = TOP_DB):
     return librosa.amplitude_to_db(S, ref=1.0, top_db=top_db)
 
 
-def log_mel(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-    top_db: float | None = TOP_DB,
-) -> np.ndarray:
+def log_mel(y: np.ndarray, *, sr: int = SR, n_fft: int = N_FFT,
+            hop_length: int = HOP_LENGTH, n_mels: int = N_MELS,
+            top_db: float | None = TOP_DB) -> np.ndarray:
     """Log-mel spectrogram in dB, the default input of the notebooks' networks.
 
     Introduced in ``02_audio_representations``; arguments as in
@@ -173,15 +159,8 @@ def log_mel(
     return to_db(M, top_db=top_db)
 
 
-def mfcc(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    n_mfcc: int = N_MFCC,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-) -> np.ndarray:
+def mfcc(y: np.ndarray, *, sr: int = SR, n_mfcc: int = N_MFCC, n_fft: int = N_FFT,
+         hop_length: int = HOP_LENGTH, n_mels: int = N_MELS) -> np.ndarray:
     """Mel-frequency cepstral coefficients: the DCT of the log-mel spectrogram.
 
     Introduced in ``02_audio_representations``; ``n_mfcc`` at most ``n_mels``.
@@ -197,15 +176,9 @@ def mfcc(
     return librosa.feature.mfcc(S=M_db, n_mfcc=n_mfcc)
 
 
-def cqt(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    hop_length: int = HOP_LENGTH,
-    fmin: float = FMIN,
-    n_bins: int = N_BINS,
-    bins_per_octave: int = BINS_PER_OCTAVE,
-) -> np.ndarray:
+def cqt(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH,
+        fmin: float = FMIN, n_bins: int = N_BINS,
+        bins_per_octave: int = BINS_PER_OCTAVE) -> np.ndarray:
     """Magnitude of the constant-Q transform: log-spaced bins, one per semitone.
 
     Introduced in ``01_background``. Transposing a note by ``k`` semitones shifts
