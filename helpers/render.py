@@ -49,7 +49,8 @@ GM_FAMILIES = (
 def soundfont_path(soundfont=None) -> Path:
     """The SoundFont to render with: ``soundfont``, checked; ``None``: the default.
 
-    The default is ``TimGM6mb.sf2``, shipped with ``pretty_midi``.
+    The default is ``TimGM6mb.sf2``, shipped with ``pretty_midi``. Used by
+    :func:`render_midi` and the dataset cache (whose key holds its SHA-256).
 
     Raises
     ------

@@ -129,6 +129,8 @@ def torch_mel_spectrogram(y, *, sr: int = SR, n_fft: int = N_FFT,
                           hop_length: int = HOP_LENGTH, n_mels: int = N_MELS):
     """Batched power mel spectrogram in PyTorch (librosa's filterbank).
 
+    The body of :func:`torch_log_mel`; the PyTorch path of README's module table.
+
     Returns
     -------
     M : torch.Tensor [shape=(batch, n_mels, t)]

@@ -84,7 +84,7 @@ def dataset_dir(name: str, *, quick: bool, seed: int = 0, soundfont=None) -> Pat
     """Folder of one build: ``data_dir()/<name>/<quick|full>[-seed<k>][-<font>]``.
 
     ``<font>`` (the SoundFont's name and the start of its SHA-256) is added for
-    any SoundFont but the shipped one.
+    any SoundFont but the shipped one. Used by :func:`build` and the loaders.
     """
     folder = ("quick" if quick else "full") + (f"-seed{seed}" if seed else "")
     if soundfont is not None:
@@ -106,7 +106,7 @@ def item_rng(seed: int, *keys) -> np.random.Generator:
 
 
 def sha256_file(path) -> str:
-    """Hex SHA-256 of a file's bytes."""
+    """Hex SHA-256 of a file's bytes (checksums, the cache key, FeatureDataset)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -145,7 +145,9 @@ def _intact(root: Path, manifest: dict) -> bool:
 
 
 def verify(root: Path, manifest: dict) -> list[str]:
-    """Paths (relative to ``root``) whose SHA-256 differs from the manifest."""
+    """Paths (relative to ``root``) whose SHA-256 differs from the manifest.
+
+    Used by :func:`build` to check a finished build."""
     return [
         rel
         for item in manifest["items"]

@@ -39,6 +39,8 @@ _HOWTO = (
 def gtzan_split_files(split: str) -> list[str]:
     """The fault-filtered file list of one split, as ``genre/genre.000NN.wav``.
 
+    Used by :func:`load_gtzan`.
+
     Raises
     ------
     ParameterError
