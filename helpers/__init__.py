@@ -2,14 +2,21 @@
 
 The package is split by concern, not by notebook:
 
-- :mod:`helpers.config`   audio defaults (``SR``, ``N_FFT``, ``HOP_LENGTH``, ``N_MELS``)
-- :mod:`helpers.env`      device choice, seeds, quick mode, data folder
-- :mod:`helpers.errors`   the project's exception types
-- :mod:`helpers.audio`    loading, validating and playing audio
-- :mod:`helpers.features` librosa reference features and a batched PyTorch path
-- :mod:`helpers.plotting` figures that compose (``ax=None`` in, ``fig, ax`` out)
-- :mod:`helpers.widgets`  interactive explorers with static fallbacks
-- :mod:`helpers.checks`   assertions for the claims a notebook makes
+- :mod:`helpers.config`    audio defaults (``SR``, ``N_FFT``, ``HOP_LENGTH`` ...)
+- :mod:`helpers.env`       device choice, seeds, quick mode, data folder
+- :mod:`helpers.errors`    the project's exception types
+- :mod:`helpers.validate`  one validator per kind of argument; ``atomic_write``
+- :mod:`helpers.audio`     loading, validating, synthesising and playing audio
+- :mod:`helpers.features`  librosa reference features, ``Standardizer``
+- :mod:`helpers.torch_features`  the batched PyTorch path that matches them
+- :mod:`helpers.render`    MIDI to audio with a SoundFont (for the datasets)
+- :mod:`helpers.datasets`  embedded datasets, your own audio, PyTorch datasets
+- :mod:`helpers.training`  ``fit``, ``evaluate``, ``predict``; checkpoints, DDP
+- :mod:`helpers.metrics`   classification metrics and ``mir_eval`` scores
+- :mod:`helpers.plotting`  figures that compose (``ax=None`` in, ``fig, ax`` out)
+- :mod:`helpers.widgets`   interactive explorers with static fallbacks
+- :mod:`helpers.checks`    assertions for the claims a notebook makes
+- :mod:`helpers.exercises` exercises: ``check(name, answer)``, ``solution(name)``
 
 Importing the package has no side effects: nothing is seeded, printed or
 downloaded.

@@ -18,14 +18,9 @@ from .errors import AudioFileError, ParameterError
 from .validate import atomic_write, positive_number
 
 __all__ = [
-    "AUDIO_EXTENSIONS",
-    "validate_audio",
-    "validate_sr",
-    "load_audio",
-    "write_audio",
-    "harmonic_tone",
-    "play",
-]
+    "AUDIO_EXTENSIONS", "validate_audio", "validate_sr", "load_audio", "write_audio",
+    "harmonic_tone", "play",
+]  # fmt: skip
 
 #: File extensions that :func:`load_audio` reads.
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".opus")
@@ -40,13 +35,8 @@ def validate_sr(sr, name: str = "sr") -> int:
     return int(value)
 
 
-def validate_audio(
-    y,
-    *,
-    mono: bool = True,
-    min_samples: int = 1,
-    name: str = "y",
-) -> np.ndarray:
+def validate_audio(y, *, mono: bool = True, min_samples: int = 1,
+                   name: str = "y") -> np.ndarray:
     """Check that ``y`` is a usable audio signal and return it unchanged.
 
     Parameters
@@ -100,18 +90,12 @@ def validate_audio(
     return y
 
 
-def load_audio(
-    path,
-    *,
-    sr: int | None = SR,
-    mono: bool = True,
-    offset: float = 0.0,
-    duration: float | None = None,
-) -> tuple[np.ndarray, int]:
+def load_audio(path, *, sr: int | None = SR, mono: bool = True, offset: float = 0.0,
+               duration: float | None = None) -> tuple[np.ndarray, int]:
     """Load an audio file as float32 samples, resampled to ``sr``.
 
-    Reads WAV, FLAC, OGG, MP3 and AIFF through ``soundfile`` (libsndfile),
-    falling back to librosa's decoders for anything else.
+    Introduced in ``01_background``. Reads WAV, FLAC, OGG, MP3 and AIFF through
+    ``soundfile`` (libsndfile), falling back to librosa's decoders for the rest.
 
     Parameters
     ----------
@@ -180,9 +164,8 @@ def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            y, native_sr = librosa.load(
-                path, sr=None, mono=False, offset=offset, duration=duration
-            )
+            y, native_sr = librosa.load(path, sr=None, mono=False, offset=offset,
+                                        duration=duration)
         return y.astype(np.float32), int(native_sr)
     except Exception as error:  # noqa: BLE001 - any decoder failure means corrupt
         raise AudioFileError(
@@ -194,7 +177,8 @@ def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray
 def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> Path:
     """Write ``y`` to ``path`` atomically (see :func:`helpers.validate.atomic_write`).
 
-    The package's audio writer; no notebook calls it (the tests use it).
+    The package's audio writer: the dataset cache writes its FLAC files with it
+    (:mod:`helpers.datasets.cache`); for your own files too.
 
     Parameters
     ----------
@@ -221,16 +205,10 @@ def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> 
     return path
 
 
-def harmonic_tone(
-    midi,
-    duration: float = 0.5,
-    *,
-    sr: int = SR,
-    amplitudes=(1, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6),
-    decay: float = 3.0,
-    attack: float = 0.0,
-    peak: float | None = None,
-) -> np.ndarray:
+def harmonic_tone(midi, duration: float = 0.5, *, sr: int = SR,
+                  amplitudes=(1, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6),
+                  decay: float = 3.0, attack: float = 0.0,
+                  peak: float | None = None) -> np.ndarray:
     """A synthetic note: harmonics of a MIDI pitch under an exponential decay.
 
     Introduced in ``01_background``. Harmonic ``k`` (1, 2, ...) of
@@ -263,11 +241,8 @@ def harmonic_tone(
     duration = positive_number(duration, "duration", unit="seconds")
     f0 = librosa.midi_to_hz(midi)
     t = np.arange(int(duration * sr)) / sr
-    y = sum(
-        a * np.sin(2 * np.pi * k * f0 * t)
-        for k, a in enumerate(amplitudes, start=1)
-        if k * f0 < sr / 2
-    )
+    harmonics = enumerate(amplitudes, start=1)
+    y = sum(a * np.sin(2 * np.pi * k * f0 * t) for k, a in harmonics if k * f0 < sr / 2)
     envelope = np.exp(-decay * t)
     if attack > 0:
         envelope = np.minimum(1.0, t / attack) * envelope
@@ -278,7 +253,7 @@ def harmonic_tone(
 
 
 def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True, compress: bool = True):
-    """Return an inline audio player for a notebook.
+    """Return an inline audio player for a notebook. Introduced in ``01_background``.
 
     Parameters
     ----------

@@ -30,6 +30,9 @@ def _fmt(value) -> str:
 def check(claim: str, ok: bool, detail: str = "") -> bool:
     """Assert that ``ok`` holds for the sentence ``claim``, and print it.
 
+    Introduced in ``01_background``, like :func:`check_range` and
+    :func:`check_greater`, which call it.
+
     Parameters
     ----------
     claim : str
@@ -49,7 +52,7 @@ def check(claim: str, ok: bool, detail: str = "") -> bool:
 def check_range(name: str, value, low=None, high=None) -> float:
     """Assert ``low <= value <= high`` (either bound may be ``None``).
 
-    Returns the value, so a notebook can write
+    Introduced in ``01_background``. Returns the value, so a notebook can write
     ``acc = check_range("test accuracy", acc, low=0.8)``.
     """
     v = float(value)
@@ -62,9 +65,9 @@ def check_range(name: str, value, low=None, high=None) -> float:
 
 
 def check_greater(name_a: str, a, name_b: str, b, margin: float = 0.0) -> bool:
-    """Assert ``a > b + margin``: an ordering between two measured numbers."""
+    """Assert ``a > b + margin``: an ordering between two measured numbers.
+
+    Introduced in ``01_background``."""
     a, b = float(a), float(b)
-    extra = f" + {_fmt(margin)}" if margin else ""
-    return check(
-        f"{name_a} > {name_b}{extra}", a > b + margin, f"{_fmt(a)} vs {_fmt(b)}"
-    )
+    claim = f"{name_a} > {name_b}" + (f" + {_fmt(margin)}" if margin else "")
+    return check(claim, a > b + margin, f"{_fmt(a)} vs {_fmt(b)}")

@@ -21,17 +21,9 @@ import numpy as np
 from .validate import positive_int
 
 __all__ = [
-    "QUICK_ENV",
-    "DATA_ENV",
-    "STATIC_ENV",
-    "get_device",
-    "seed_everything",
-    "quick_mode",
-    "set_quick_mode",
-    "pick",
-    "static_widgets",
-    "data_dir",
-]
+    "QUICK_ENV", "DATA_ENV", "STATIC_ENV", "get_device", "seed_everything",
+    "quick_mode", "set_quick_mode", "pick", "static_widgets", "data_dir",
+]  # fmt: skip
 
 #: Environment variable that switches quick mode on ("1", "true", "yes").
 QUICK_ENV = "MIRDL_QUICK"
@@ -49,6 +41,8 @@ def _flag(name: str) -> bool:
 
 def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     """Return the best available ``torch.device``: CUDA, then Apple MPS, then CPU.
+
+    Introduced in ``01_background``.
 
     Parameters
     ----------
@@ -86,8 +80,8 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
 def seed_everything(seed: int = 0, deterministic: bool = False) -> int:
     """Seed Python, NumPy and PyTorch (CPU and every GPU); return ``seed``.
 
-    ``deterministic=True`` also asks PyTorch for deterministic algorithms
-    (opt-in: slower, and some CUDA operations refuse to run).
+    Introduced in ``01_background``. ``deterministic=True`` also asks PyTorch
+    for deterministic algorithms (opt-in: slower; some CUDA operations refuse).
     """
     import torch
 
@@ -102,7 +96,9 @@ def seed_everything(seed: int = 0, deterministic: bool = False) -> int:
 
 
 def quick_mode() -> bool:
-    """Whether the quick mode is on (the ``MIRDL_QUICK`` environment variable)."""
+    """Whether the quick mode is on (the ``MIRDL_QUICK`` environment variable).
+
+    Introduced in ``01_background``."""
     return _flag(QUICK_ENV)
 
 
@@ -118,14 +114,17 @@ def set_quick_mode(on: bool = True) -> bool:
 def pick(quick, full):
     """Return ``quick`` in quick mode and ``full`` otherwise.
 
-    One code path for both modes: only sizes differ, e.g.
-    ``num_epochs = pick(quick=3, full=30)``.
+    Introduced in ``01_background``. One code path for both modes: only sizes
+    differ, e.g. ``num_epochs = pick(quick=3, full=30)``.
     """
     return quick if quick_mode() else full
 
 
 def static_widgets() -> bool:
     """Whether widgets should draw static figures instead of live controls.
+
+    Used by :mod:`helpers.widgets` and the live curves of
+    :class:`helpers.training.Progress`.
 
     True when ``MIRDL_STATIC`` is set, which the headless notebook runner does,
     so that executed notebooks and their HTML copies show pictures.
@@ -135,6 +134,8 @@ def static_widgets() -> bool:
 
 def data_dir() -> Path:
     """Return (and create) the folder for generated datasets and caches.
+
+    Used by :mod:`helpers.datasets` (each dataset's cache).
 
     ``$MIRDL_DATA`` if set; else ``data/`` of the repository checkout when the
     package runs from one; else ``~/.cache/mirdl``.

@@ -7,12 +7,8 @@ message that names the argument, the value received and what was expected.
 from __future__ import annotations
 
 __all__ = [
-    "ParameterError",
-    "AudioFileError",
-    "DatasetError",
-    "TrainingError",
-    "ClaimError",
-]
+    "ParameterError", "AudioFileError", "DatasetError", "TrainingError", "ClaimError",
+]  # fmt: skip
 
 
 class ParameterError(ValueError):
@@ -28,7 +24,9 @@ class AudioFileError(ParameterError):
 
 
 class DatasetError(RuntimeError):
-    """A dataset is missing, incomplete or fails its integrity check."""
+    """A dataset is missing, incomplete or fails its integrity check.
+
+    Introduced in ``03_cnn``, which catches it when GTZAN is not there."""
 
 
 class TrainingError(RuntimeError):

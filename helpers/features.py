@@ -35,37 +35,25 @@ from .errors import ParameterError
 from .validate import one_of, positive_int
 
 __all__ = [
-    "FEATURES",
-    "extract",
-    "stft_magnitude",
-    "mel_spectrogram",
-    "to_db",
-    "log_mel",
-    "mfcc",
-    "cqt",
-    "chroma",
-    "invert_stft_magnitude",
-    "invert_mel",
-    "invert_mfcc",
-    "mfcc_statistics",
-    "Standardizer",
-]
+    "FEATURES", "extract", "stft_magnitude", "mel_spectrogram", "to_db", "log_mel",
+    "mfcc", "cqt", "chroma", "invert_stft_magnitude", "invert_mel", "invert_mfcc",
+    "mfcc_statistics", "Standardizer",
+]  # fmt: skip
 
 
 # Validation ---------------------------------------------------------------
-def _check_frame_args(y_len: int, n_fft, hop_length, name: str = "y") -> None:
+def _check_frame_args(y_len: int, n_fft, hop_length) -> None:
     n_fft = positive_int(n_fft, "n_fft")
     positive_int(hop_length, "hop_length")
     if n_fft > y_len:
         raise ParameterError(
-            f"n_fft={n_fft} is larger than the signal {name} ({y_len} samples); "
+            f"n_fft={n_fft} is larger than the signal ({y_len} samples); "
             f"use a smaller n_fft or a signal of at least {n_fft} samples"
         )
 
 
 def _check_signal(y, n_fft, hop_length) -> np.ndarray:
-    y = validate_audio(y)
-    _check_frame_args(len(y), n_fft, hop_length)
+    _check_frame_args(len(validate_audio(y)), n_fft, hop_length)
     return y
 
 
@@ -74,6 +62,8 @@ def stft_magnitude(
     y: np.ndarray, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH
 ) -> np.ndarray:
     """Magnitude of the short-time Fourier transform.
+
+    Introduced in ``02_audio_representations``.
 
     Parameters
     ----------
@@ -94,16 +84,10 @@ def stft_magnitude(
     return np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length))
 
 
-def mel_spectrogram(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-    power: float = 2.0,
-) -> np.ndarray:
-    """Mel spectrogram (power by default).
+def mel_spectrogram(y: np.ndarray, *, sr: int = SR, n_fft: int = N_FFT,
+                    hop_length: int = HOP_LENGTH, n_mels: int = N_MELS,
+                    power: float = 2.0) -> np.ndarray:
+    """Mel spectrogram, power by default. Introduced in ``02_audio_representations``.
 
     Parameters
     ----------
@@ -132,8 +116,9 @@ def mel_spectrogram(
 def to_db(S: np.ndarray, *, power: bool = True, top_db: float | None = TOP_DB):
     """Log compression in decibels: ``10 log10(S)`` for power, ``20 log10`` else.
 
-    Values are relative to 1.0 (an absolute reference, so that louder audio has
-    higher values) and clipped to ``top_db`` below the peak.
+    Introduced in ``01_background``. Values are relative to 1.0 (an absolute
+    reference, so that louder audio has higher values) and clipped to ``top_db``
+    below the peak.
 
     Parameters
     ----------
@@ -158,16 +143,13 @@ def to_db(S: np.ndarray, *, power: bool = True, top_db: float | None = TOP_DB):
     return librosa.amplitude_to_db(S, ref=1.0, top_db=top_db)
 
 
-def log_mel(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-    top_db: float | None = TOP_DB,
-) -> np.ndarray:
+def log_mel(y: np.ndarray, *, sr: int = SR, n_fft: int = N_FFT,
+            hop_length: int = HOP_LENGTH, n_mels: int = N_MELS,
+            top_db: float | None = TOP_DB) -> np.ndarray:
     """Log-mel spectrogram in dB, the default input of the notebooks' networks.
+
+    Introduced in ``02_audio_representations``; arguments as in
+    :func:`mel_spectrogram`, ``top_db`` as in :func:`to_db`.
 
     Returns
     -------
@@ -177,16 +159,11 @@ def log_mel(
     return to_db(M, top_db=top_db)
 
 
-def mfcc(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    n_mfcc: int = N_MFCC,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-) -> np.ndarray:
+def mfcc(y: np.ndarray, *, sr: int = SR, n_mfcc: int = N_MFCC, n_fft: int = N_FFT,
+         hop_length: int = HOP_LENGTH, n_mels: int = N_MELS) -> np.ndarray:
     """Mel-frequency cepstral coefficients: the DCT of the log-mel spectrogram.
+
+    Introduced in ``02_audio_representations``; ``n_mfcc`` at most ``n_mels``.
 
     Returns
     -------
@@ -199,19 +176,13 @@ def mfcc(
     return librosa.feature.mfcc(S=M_db, n_mfcc=n_mfcc)
 
 
-def cqt(
-    y: np.ndarray,
-    *,
-    sr: int = SR,
-    hop_length: int = HOP_LENGTH,
-    fmin: float = FMIN,
-    n_bins: int = N_BINS,
-    bins_per_octave: int = BINS_PER_OCTAVE,
-) -> np.ndarray:
+def cqt(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH,
+        fmin: float = FMIN, n_bins: int = N_BINS,
+        bins_per_octave: int = BINS_PER_OCTAVE) -> np.ndarray:
     """Magnitude of the constant-Q transform: log-spaced bins, one per semitone.
 
-    Transposing a note by ``k`` semitones shifts its CQT by ``k *
-    bins_per_octave / 12`` bins.
+    Introduced in ``01_background``. Transposing a note by ``k`` semitones shifts
+    its CQT by ``k * bins_per_octave / 12`` bins.
 
     Returns
     -------
@@ -233,19 +204,15 @@ def cqt(
         # librosa warns when it downsamples the signal for the lowest octaves of
         # a short clip; the bins it computes are still correct.
         warnings.filterwarnings("ignore", message="n_fft=.*is too large")
-        C = librosa.cqt(
-            y,
-            sr=sr,
-            hop_length=hop_length,
-            fmin=fmin,
-            n_bins=n_bins,
-            bins_per_octave=bins_per_octave,
-        )
+        C = librosa.cqt(y, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins,
+                        bins_per_octave=bins_per_octave)
     return np.abs(C).astype(np.float32)
 
 
 def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.ndarray:
     """Chromagram from the CQT: energy per pitch class, each frame max-normalised.
+
+    Introduced in ``02_audio_representations``.
 
     Returns
     -------
@@ -311,43 +278,31 @@ def invert_stft_magnitude(
 ) -> np.ndarray:
     """Audio from an STFT magnitude by Griffin-Lim phase reconstruction.
 
-    The phases start from a fixed seed, so the same input gives the same audio.
+    Introduced in ``02_audio_representations``. The phases start from a fixed
+    seed, so the same input gives the same audio.
     """
     return librosa.griffinlim(
         S, hop_length=hop_length, n_iter=n_iter, length=length, random_state=0
     )
 
 
-def invert_mel(
-    M: np.ndarray,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_iter: int = 32,
-    length=None,
-) -> np.ndarray:
+def invert_mel(M: np.ndarray, *, sr: int = SR, n_fft: int = N_FFT,
+               hop_length: int = HOP_LENGTH, n_iter: int = 32, length=None):
     """Audio from a power mel spectrogram (non-negative least squares through the
-    filterbank, then :func:`invert_stft_magnitude`)."""
+    filterbank, then :func:`invert_stft_magnitude`). Introduced in
+    ``02_audio_representations``."""
     S = librosa.feature.inverse.mel_to_stft(M, sr=sr, n_fft=n_fft)
     return invert_stft_magnitude(S, hop_length=hop_length, n_iter=n_iter, length=length)
 
 
-def invert_mfcc(
-    C: np.ndarray,
-    *,
-    sr: int = SR,
-    n_mels: int = N_MELS,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_iter: int = 32,
-    length=None,
-) -> np.ndarray:
-    """Audio from MFCCs (inverse DCT, mel inversion, Griffin-Lim)."""
+def invert_mfcc(C: np.ndarray, *, sr: int = SR, n_mels: int = N_MELS,
+                n_fft: int = N_FFT, hop_length: int = HOP_LENGTH, n_iter: int = 32,
+                length=None) -> np.ndarray:
+    """Audio from MFCCs (inverse DCT, mel inversion, Griffin-Lim). Introduced in
+    ``02_audio_representations``."""
     M = librosa.feature.inverse.mfcc_to_mel(C, n_mels=n_mels, ref=1.0)
-    return invert_mel(
-        M, sr=sr, n_fft=n_fft, hop_length=hop_length, n_iter=n_iter, length=length
-    )
+    return invert_mel(M, sr=sr, n_fft=n_fft, hop_length=hop_length, n_iter=n_iter,
+                      length=length)
 
 
 # Inputs for models: summary statistics and standardisation ----------------

@@ -1,4 +1,4 @@
-"""Metrics for classification and for MIR tasks (introduced in ``01_background``).
+"""Metrics for classification and for MIR tasks (first imported in ``03_cnn``).
 
 Classification metrics take either logits or predicted class ids, as PyTorch
 tensors or NumPy arrays, so that they work on what :func:`helpers.training.predict`
@@ -53,10 +53,8 @@ def _labels(y_true, y_pred, ignore_index: int | None):
     ``y_pred`` may be logits with one more (last) axis than ``y_true``:
     ``(..., n_classes)`` against ``(...)``.
     """
-    if hasattr(y_true, "detach") and hasattr(y_pred, "detach"):
-        # Stay on the device for tensors: one .cpu() of two small vectors.
-        if y_pred.ndim == y_true.ndim + 1:
-            y_pred = y_pred.argmax(dim=-1)
+    if hasattr(y_pred, "detach") and y_pred.ndim == len(np.shape(y_true)) + 1:
+        y_pred = y_pred.argmax(dim=-1)  # on the device: only class ids are copied
     true = _to_numpy(y_true, "y_true")
     pred = _to_numpy(y_pred, "y_pred")
     if pred.ndim == true.ndim + 1:
@@ -82,9 +80,9 @@ def _labels(y_true, y_pred, ignore_index: int | None):
 def accuracy(y_true, y_pred, *, ignore_index: int | None = IGNORE_INDEX) -> float:
     """Fraction of correct predictions, skipping padded targets.
 
-    Introduced in ``01_background``; frame-wise for sequence models in
-    ``04_rnn``. Every metric here takes ``(y_true, y_pred)`` in scikit-learn's
-    order, and so do the metric callables of :func:`helpers.training.fit`.
+    The default metric of :func:`helpers.training.fit` for a cross-entropy loss,
+    and the body of :func:`helpers.training.accuracy_of`. Every metric here takes
+    ``(y_true, y_pred)`` in scikit-learn's order, as fit's metric callables do.
 
     Parameters
     ----------
@@ -226,26 +224,18 @@ def chord_scores(ref_intervals, ref_labels, est_intervals, est_labels) -> dict:
             f"{len(est_intervals)} est intervals and {len(est_labels)} labels"
         )
     try:
+        chord, span = mir_eval.chord, (ref_intervals.min(), ref_intervals.max())
         est_intervals, est_labels = mir_eval.util.adjust_intervals(
-            est_intervals,
-            list(est_labels),
-            ref_intervals.min(),
-            ref_intervals.max(),
-            mir_eval.chord.NO_CHORD,
-            mir_eval.chord.NO_CHORD,
+            est_intervals, list(est_labels), *span, chord.NO_CHORD, chord.NO_CHORD
         )
         intervals, ref_l, est_l = mir_eval.util.merge_labeled_intervals(
             ref_intervals, list(ref_labels), est_intervals, est_labels
         )
         durations = mir_eval.util.intervals_to_durations(intervals)
-        chord = mir_eval.chord
         return {
             name: float(chord.weighted_accuracy(fn(ref_l, est_l), durations))
-            for name, fn in (
-                ("root", chord.root),
-                ("majmin", chord.majmin),
-                ("mirex", chord.mirex),
-            )
+            for name, fn in (("root", chord.root), ("majmin", chord.majmin),
+                             ("mirex", chord.mirex))
         }
     except (ValueError, mir_eval.chord.InvalidChordException) as err:
         raise ParameterError(f"chord_scores: {err}") from err
@@ -325,11 +315,7 @@ def beat_scores(reference, estimated, *, min_beat_time: float = 5.0) -> dict:
             f"got {ref.size}"
         )
     beat = mir_eval.beat
-    _, cmlt, _, amlt = beat.continuity(ref, est)
-    return {
-        "f_measure": float(beat.f_measure(ref, est)),
-        "cemgil": float(beat.cemgil(ref, est)[0]),
-        "p_score": float(beat.p_score(ref, est)),
-        "cmlt": float(cmlt),
-        "amlt": float(amlt),
-    }
+    _, cmlt, _, amlt = map(float, beat.continuity(ref, est))
+    return {"f_measure": float(beat.f_measure(ref, est)),
+            "cemgil": float(beat.cemgil(ref, est)[0]),
+            "p_score": float(beat.p_score(ref, est)), "cmlt": cmlt, "amlt": amlt}

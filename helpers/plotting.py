@@ -15,28 +15,23 @@ from .errors import ParameterError
 from .validate import one_of
 
 __all__ = [
-    "new_axes",
-    "plot_waveform",
-    "plot_spectrogram",
-    "plot_history",
+    "new_axes", "plot_waveform", "plot_spectrogram", "plot_history",
     "plot_confusion_matrix",
-]
+]  # fmt: skip
 
 #: Frequency-axis kinds accepted by :func:`plot_spectrogram`, with their labels.
 Y_AXES = {
-    "linear": "frequency (Hz)",
-    "log": "frequency (Hz, log scale)",
-    "mel": "frequency (Hz, mel scale)",
-    "cqt_note": "pitch",
-    "cqt_hz": "frequency (Hz, log scale)",
-    "chroma": "pitch class",
-    "mfcc": "MFCC coefficient",
-    "bins": "bin",
-}
+    "linear": "frequency (Hz)", "log": "frequency (Hz, log scale)",
+    "mel": "frequency (Hz, mel scale)", "cqt_note": "pitch",
+    "cqt_hz": "frequency (Hz, log scale)", "chroma": "pitch class",
+    "mfcc": "MFCC coefficient", "bins": "bin",
+}  # fmt: skip
 
 
 def new_axes(ax=None, figsize=(8, 3)):
-    """Return ``(fig, ax)``: ``ax``'s figure, or a new figure with one axes."""
+    """Return ``(fig, ax)``: ``ax``'s figure, or a new figure with one axes.
+
+    Used by every function here and by :mod:`helpers.widgets`."""
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -67,27 +62,16 @@ def plot_waveform(y, sr: int = SR, *, ax=None, title=None, color="C0"):
     t = np.arange(len(y)) / sr
     ax.plot(t, y, color=color, linewidth=0.6)
     ax.set_xlim(0, t[-1] if len(t) > 1 else 1 / sr)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("amplitude")
+    ax.set(xlabel="time (s)", ylabel="amplitude")
     if title:
         ax.set_title(title)
     return fig, ax
 
 
-def plot_spectrogram(
-    S,
-    *,
-    sr: int = SR,
-    hop_length: int = HOP_LENGTH,
-    y_axis: str = "linear",
-    ax=None,
-    title=None,
-    colorbar: bool = True,
-    unit: str = "dB",
-    fmin: float = FMIN,
-    bins_per_octave: int = BINS_PER_OCTAVE,
-    cmap: str | None = None,
-):
+def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
+                     y_axis: str = "linear", ax=None, title=None, colorbar: bool = True,
+                     unit: str = "dB", fmin: float = FMIN,
+                     bins_per_octave: int = BINS_PER_OCTAVE, cmap: str | None = None):
     """Draw a time-frequency representation with correct axes.
 
     Introduced in ``01_background``.
@@ -123,8 +107,7 @@ def plot_spectrogram(
         kwargs |= {"fmin": fmin, "bins_per_octave": bins_per_octave}
     shown = None if y_axis in ("mfcc", "bins") else y_axis
     img = librosa.display.specshow(S, x_axis="s", y_axis=shown, **kwargs)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel(Y_AXES[y_axis])
+    ax.set(xlabel="time (s)", ylabel=Y_AXES[y_axis])
     if colorbar:
         fig.colorbar(img, ax=ax, label=unit, pad=0.01)
     if title:
@@ -134,6 +117,8 @@ def plot_spectrogram(
 
 def plot_history(history, *, ax=None, title=None):
     """Training curves: losses on the left axis, validation metrics on the right.
+
+    Introduced in ``01_background``.
 
     Parameters
     ----------
@@ -157,8 +142,7 @@ def plot_history(history, *, ax=None, title=None):
         ax.plot(np.arange(1, len(train) + 1), train, "o-", label="train loss", ms=3)
     if valid:
         ax.plot(np.arange(1, len(valid) + 1), valid, "s-", label="valid loss", ms=3)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
+    ax.set(xlabel="epoch", ylabel="loss")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     handles, labels = ax.get_legend_handles_labels()
     metrics = dict(getattr(history, "valid_metrics", {}) or {})
@@ -181,9 +165,8 @@ def plot_history(history, *, ax=None, title=None):
     return fig, ax
 
 
-def plot_confusion_matrix(
-    cm, class_names=None, *, ax=None, normalize: bool = True, title=None
-):
+def plot_confusion_matrix(cm, class_names=None, *, ax=None, normalize: bool = True,
+                          title=None):
     """Draw a confusion matrix: rows are true classes, columns predictions.
 
     Introduced in ``03_cnn``.
@@ -219,8 +202,7 @@ def plot_confusion_matrix(
                 ax.text(j, i, value, ha="center", va="center", fontsize=7, color=color)
     ax.set_xticks(range(n), names, rotation=45, ha="right")
     ax.set_yticks(range(n), names)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
+    ax.set(xlabel="predicted class", ylabel="true class")
     fig.colorbar(img, ax=ax, label="fraction of true class" if normalize else "count")
     if title:
         ax.set_title(title)

@@ -34,10 +34,11 @@ from .errors import ParameterError
 
 __all__ = [
     "GM_FAMILIES", "soundfont_path", "render_midi", "render_tracks", "midi_from_notes",
-    "program_family", "program_name",
+    "program_name",
 ]  # fmt: skip
 
-#: The 16 General MIDI instrument families, 8 programs each, in program order.
+#: The 16 General MIDI instrument families, 8 programs each, in program order:
+#: program ``p`` is of family ``GM_FAMILIES[p // 8]``.
 GM_FAMILIES = (
     "piano", "chromatic_percussion", "organ", "guitar", "bass", "strings",
     "ensemble", "brass", "reed", "pipe", "synth_lead", "synth_pad",
@@ -48,7 +49,8 @@ GM_FAMILIES = (
 def soundfont_path(soundfont=None) -> Path:
     """The SoundFont to render with: ``soundfont``, checked; ``None``: the default.
 
-    The default is ``TimGM6mb.sf2``, shipped with ``pretty_midi``.
+    The default is ``TimGM6mb.sf2``, shipped with ``pretty_midi``. Used by
+    :func:`render_midi` and the dataset cache (whose key holds its SHA-256).
 
     Raises
     ------
@@ -74,23 +76,16 @@ def _soundfont_bytes(path: str, mtime_ns: int, size: int) -> bytes:
 
 
 def _check_program(program) -> int:
-    if isinstance(program, bool) or not isinstance(program, (int, np.integer)):
-        raise ParameterError(
-            f"program must be an int in [0, 127], got {program!r} "
-            f"of type {type(program).__name__}"
-        )
-    if not 0 <= int(program) <= 127:
-        raise ParameterError(f"program must be in [0, 127], got {program}")
+    integer = isinstance(program, (int, np.integer)) and not isinstance(program, bool)
+    if not integer or not 0 <= int(program) <= 127:
+        raise ParameterError(f"program must be an int in [0, 127], got {program!r}")
     return int(program)
 
 
-def program_family(program: int) -> str:
-    """The family (:data:`GM_FAMILIES`) of a program in [0, 127]: 0-7 are piano."""
-    return GM_FAMILIES[_check_program(program) // 8]
-
-
 def program_name(program: int) -> str:
-    """Return the General MIDI name of a program, e.g. ``"Acoustic Grand Piano"``."""
+    """The General MIDI name of a program, e.g. ``"Acoustic Grand Piano"``.
+
+    Used by :mod:`helpers.datasets.notes` (each note's ``program_name``)."""
     import pretty_midi
 
     return pretty_midi.program_to_instrument_name(_check_program(program))
@@ -98,6 +93,8 @@ def program_name(program: int) -> str:
 
 def midi_from_notes(tracks, *, end: float | None = None):
     """Build a ``pretty_midi.PrettyMIDI`` from plain note lists.
+
+    Used by :func:`render_tracks`; README (the MIDI renderer) explains ``end``.
 
     Parameters
     ----------
@@ -121,25 +118,21 @@ def midi_from_notes(tracks, *, end: float | None = None):
         inst = pretty_midi.Instrument(program=_check_program(program))
         for pitch, start, stop, velocity in notes:
             if not (0 <= int(pitch) <= 127 and 1 <= int(velocity) <= 127):
-                raise ParameterError(
-                    f"notes need pitch in [0, 127] and velocity in [1, 127], got "
-                    f"pitch={pitch!r}, velocity={velocity!r}"
-                )
+                raise ParameterError("notes need pitch in [0, 127] and velocity in "
+                                     f"[1, 127], got {pitch=!r}, {velocity=!r}")
             if not 0 <= start < stop:
                 raise ParameterError(
                     f"notes need 0 <= start < end in seconds, got {start}, {stop}"
                 )
-            inst.notes.append(
-                pretty_midi.Note(int(velocity), int(pitch), float(start), float(stop))
-            )
+            note = (int(velocity), int(pitch), float(start), float(stop))
+            inst.notes.append(pretty_midi.Note(*note))
             last = max(last, float(stop))
         pm.instruments.append(inst)
     if end is not None and end > last and pm.instruments:
         # An inaudible controller event (CC 110 is undefined in General MIDI)
         # makes the file, and so the rendering, last until ``end``.
-        pm.instruments[0].control_changes.append(
-            pretty_midi.ControlChange(110, 0, float(end))
-        )
+        cc = pretty_midi.ControlChange(110, 0, float(end))
+        pm.instruments[0].control_changes.append(cc)
     return pm
 
 
@@ -184,10 +177,8 @@ def render_midi(midi, *, sr: int = SR, soundfont=None) -> np.ndarray:
         midi.write(buffer)
         midi = buffer.getvalue()
     if not isinstance(midi, (bytes, bytearray)):
-        raise ParameterError(
-            "midi must be bytes, a pretty_midi.PrettyMIDI or a path, got "
-            f"{type(midi).__name__}"
-        )
+        kind = type(midi).__name__
+        raise ParameterError(f"midi must be bytes, a PrettyMIDI or a path, got {kind}")
     stat = font.stat()
     font_bytes = _soundfont_bytes(str(font), stat.st_mtime_ns, stat.st_size)
     wav = midirenderer.render_wave_from(font_bytes, bytes(midi))
@@ -198,15 +189,8 @@ def render_midi(midi, *, sr: int = SR, soundfont=None) -> np.ndarray:
     return np.ascontiguousarray(y, dtype=np.float32)
 
 
-def render_tracks(
-    tracks,
-    seconds: float,
-    *,
-    tail: float = 0.05,
-    peak: float | None = None,
-    sr: int = SR,
-    soundfont=None,
-) -> np.ndarray:
+def render_tracks(tracks, seconds: float, *, tail: float = 0.05,
+                  peak: float | None = None, sr: int = SR, soundfont=None):
     """Render note lists to exactly ``seconds`` of audio (cut or zero-padded).
 
     Used by every embedded dataset (:mod:`helpers.datasets`) to render an item.

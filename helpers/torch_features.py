@@ -29,14 +29,9 @@ from .features import _check_frame_args
 from .validate import positive_int
 
 __all__ = [
-    "TORCH_RTOL",
-    "TORCH_DB_ATOL",
-    "torch_stft_magnitude",
-    "torch_mel_spectrogram",
-    "torch_log_mel",
-    "torch_mfcc",
-    "LogMel",
-]
+    "TORCH_RTOL", "TORCH_DB_ATOL", "torch_stft_magnitude", "torch_mel_spectrogram",
+    "torch_log_mel", "torch_mfcc", "LogMel",
+]  # fmt: skip
 
 #: Peak-relative tolerance of the PyTorch path against librosa (magnitudes).
 TORCH_RTOL = 1e-4
@@ -68,11 +63,9 @@ def _check_tensor(y, n_fft, hop_length):
 
 
 def _stft(y, n_fft: int, hop_length: int, window):
-    """Complex STFT with librosa's framing: centred frames (torch's default), zero
-    padding."""
-    return torch.stft(
-        y, n_fft, hop_length, window=window, pad_mode="constant", return_complex=True
-    )
+    """Complex STFT with librosa's framing: centred frames, zero padding."""
+    return torch.stft(y, n_fft, hop_length, window=window, pad_mode="constant",
+                      return_complex=True)
 
 
 #: Items per STFT call on the CPU: a few clips at a time stay in the cache, which
@@ -109,12 +102,12 @@ def _dct_matrix(n_mfcc: int, n_mels: int) -> np.ndarray:
     return dct(np.eye(n_mels), type=2, norm="ortho", axis=0)[:n_mfcc].astype(np.float32)
 
 
-def torch_stft_magnitude(
-    y, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH, power: float = 1.0
-):
+def torch_stft_magnitude(y, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH,
+                         power: float = 1.0):
     """Batched STFT magnitude (``power=1``) or power (``power=2``) in PyTorch.
 
-    No notebook calls it; README lists it with the PyTorch path, tests check it.
+    No notebook calls it: part of the PyTorch path that README's module table
+    lists (STFT, mel, log-mel, MFCC).
 
     Parameters
     ----------
@@ -132,15 +125,11 @@ def torch_stft_magnitude(
     return S if power == 1.0 else S**power
 
 
-def torch_mel_spectrogram(
-    y,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-):
+def torch_mel_spectrogram(y, *, sr: int = SR, n_fft: int = N_FFT,
+                          hop_length: int = HOP_LENGTH, n_mels: int = N_MELS):
     """Batched power mel spectrogram in PyTorch (librosa's filterbank).
+
+    The body of :func:`torch_log_mel`; the PyTorch path of README's module table.
 
     Returns
     -------
@@ -163,39 +152,27 @@ def _torch_power_to_db(S, top_db: float | None = TOP_DB, amin: float = 1e-10):
     return S_db
 
 
-def torch_log_mel(
-    y,
-    *,
-    sr: int = SR,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-    top_db: float | None = TOP_DB,
-):
+def torch_log_mel(y, *, sr: int = SR, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH,
+                  n_mels: int = N_MELS, top_db: float | None = TOP_DB):
     """Batched log-mel spectrogram in dB; matches :func:`log_mel` per item.
+
+    Introduced in ``02_audio_representations``; ``y`` as in
+    :func:`torch_stft_magnitude`, the other arguments as in :func:`log_mel`.
 
     Returns
     -------
     M_db : torch.Tensor [shape=(batch, n_mels, t)]
     """
-    M = torch_mel_spectrogram(
-        y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels
-    )
-    return _torch_power_to_db(M, top_db=top_db)
+    kw = {"sr": sr, "n_fft": n_fft, "hop_length": hop_length, "n_mels": n_mels}
+    return _torch_power_to_db(torch_mel_spectrogram(y, **kw), top_db=top_db)
 
 
-def torch_mfcc(
-    y,
-    *,
-    sr: int = SR,
-    n_mfcc: int = N_MFCC,
-    n_fft: int = N_FFT,
-    hop_length: int = HOP_LENGTH,
-    n_mels: int = N_MELS,
-):
+def torch_mfcc(y, *, sr: int = SR, n_mfcc: int = N_MFCC, n_fft: int = N_FFT,
+               hop_length: int = HOP_LENGTH, n_mels: int = N_MELS):
     """Batched MFCC in PyTorch; matches :func:`mfcc` per item.
 
-    No notebook calls it; README lists it with the PyTorch path, tests check it.
+    No notebook calls it: part of the PyTorch path that README's module table
+    lists (STFT, mel, log-mel, MFCC).
 
     Returns
     -------
@@ -212,22 +189,17 @@ def torch_mfcc(
 class LogMel(nn.Module):
     """Log-mel front end as a layer: waveforms in, dB spectrograms out.
 
-    The window and filterbank are buffers, so ``.to(device)`` moves them
-    with the model and the features are computed on the GPU.
+    ``02_audio_representations`` names it (no notebook imports it). The window
+    and filterbank are buffers, so ``.to(device)`` moves them with the model and
+    the features are computed on the GPU.
 
     Input ``(batch, samples)``; output ``(batch, 1, n_mels, frames)``, ready
     for a 2-D convolution.
     """
 
-    def __init__(
-        self,
-        *,
-        sr: int = SR,
-        n_fft: int = N_FFT,
-        hop_length: int = HOP_LENGTH,
-        n_mels: int = N_MELS,
-        top_db: float | None = TOP_DB,
-    ):
+    def __init__(self, *, sr: int = SR, n_fft: int = N_FFT,
+                 hop_length: int = HOP_LENGTH, n_mels: int = N_MELS,
+                 top_db: float | None = TOP_DB):
         super().__init__()
         self.sr, self.top_db = validate_sr(sr), top_db
         self.n_fft = positive_int(n_fft, "n_fft")
@@ -238,12 +210,6 @@ class LogMel(nn.Module):
 
     def forward(self, y):
         y = _check_tensor(y, self.n_fft, self.hop_length)
-        dtype = y.dtype
-        M = _mel_power(
-            y,
-            self.n_fft,
-            self.hop_length,
-            self.window.to(dtype),
-            self.mel_basis.to(dtype),
-        )  # (batch, n_mels, t)
+        window, fb = self.window.to(y.dtype), self.mel_basis.to(y.dtype)
+        M = _mel_power(y, self.n_fft, self.hop_length, window, fb)  # (batch, n_mels, t)
         return _torch_power_to_db(M, top_db=self.top_db).unsqueeze(1)

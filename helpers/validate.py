@@ -3,7 +3,7 @@
 Every helper checks its arguments at the boundary with these, so that the same
 mistake always gives the same message: the argument's name, the value received
 and what was expected (:class:`~helpers.errors.ParameterError`). Used by every
-module of the package; introduced in ``02_audio_representations``.
+module of the package; no notebook imports it.
 """
 
 from __future__ import annotations

@@ -22,9 +22,13 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 INTRODUCED = re.compile(r"Introduced\s+in\s+``(\w+)``")
 
 
-def _imported_names(path: Path) -> set[str]:
-    """Names a notebook imports from ``helpers`` (``from helpers.x import a``)."""
-    names = set()
+def _imported_objects(path: Path) -> set[int]:
+    """Ids of what a notebook imports from ``helpers`` (``from helpers.x import a``).
+
+    Objects, not names: ``helpers.checks.check`` and ``helpers.exercises.check``
+    share a name but are different helpers.
+    """
+    objects = set()
     for cell in json.loads(path.read_text())["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -37,17 +41,20 @@ def _imported_names(path: Path) -> set[str]:
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
                 "helpers"
             ):
+                module = importlib.import_module(node.module)
                 for alias in node.names:
-                    names.add(alias.name)
-                    # ``from helpers import exercises``: the module's public names
-                    module = importlib.import_module(node.module)
-                    sub = getattr(module, alias.name, None)
-                    if inspect.ismodule(sub):
-                        names.update(sub.__all__)
-    return names
+                    try:  # ``from helpers import exercises``: a submodule
+                        importlib.import_module(f"{node.module}.{alias.name}")
+                    except ModuleNotFoundError:
+                        pass
+                    obj = getattr(module, alias.name)
+                    objects.add(id(obj))
+                    if inspect.ismodule(obj):  # then its public names
+                        objects.update(id(getattr(obj, n)) for n in obj.__all__)
+    return objects
 
 
-IMPORTS = {path.stem: _imported_names(path) for path in NOTEBOOKS}
+IMPORTS = {path.stem: _imported_objects(path) for path in NOTEBOOKS}
 
 
 def _modules():
@@ -72,13 +79,13 @@ def _public_objects():
 PUBLIC = sorted(_public_objects(), key=lambda pair: pair[0])
 
 
-def _first_importer(name: str) -> str | None:
-    return next((nb for nb, names in IMPORTS.items() if name in names), None)
+def _first_importer(obj) -> str | None:
+    return next((nb for nb, ids in IMPORTS.items() if id(obj) in ids), None)
 
 
 @pytest.mark.parametrize("name, obj", PUBLIC, ids=[name for name, _ in PUBLIC])
 def test_introduced_in_names_the_first_notebook_that_imports_it(name, obj):
-    first = _first_importer(name)
+    first = _first_importer(obj)
     named = INTRODUCED.findall(inspect.getdoc(obj) or "")
     if first is None:
         assert not named, (

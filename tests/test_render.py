@@ -6,8 +6,8 @@ import pytest
 from helpers.config import SR
 from helpers.errors import ParameterError
 from helpers.render import (
+    GM_FAMILIES,
     midi_from_notes,
-    program_family,
     program_name,
     render_midi,
     render_tracks,
@@ -68,11 +68,11 @@ def test_render_rejects_bad_input(tmp_path):
     with pytest.raises(ParameterError, match="start < end"):
         midi_from_notes([(0, [(60, 1.0, 0.5, 80)])])
     with pytest.raises(ParameterError, match="program"):
-        program_family(128)
+        program_name(128)
 
 
 def test_program_family_and_name():
-    assert program_family(0) == "piano"
-    assert program_family(40) == "strings"
-    assert program_family(127) == "sound_effects"
+    assert GM_FAMILIES[0 // 8] == "piano"
+    assert GM_FAMILIES[40 // 8] == "strings"
+    assert GM_FAMILIES[127 // 8] == "sound_effects"
     assert program_name(0) == "Acoustic Grand Piano"

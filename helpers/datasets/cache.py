@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..audio import write_audio
 from ..config import SR
 from ..env import data_dir, quick_mode
 from ..errors import DatasetError, ParameterError
@@ -83,7 +84,7 @@ def dataset_dir(name: str, *, quick: bool, seed: int = 0, soundfont=None) -> Pat
     """Folder of one build: ``data_dir()/<name>/<quick|full>[-seed<k>][-<font>]``.
 
     ``<font>`` (the SoundFont's name and the start of its SHA-256) is added for
-    any SoundFont but the shipped one.
+    any SoundFont but the shipped one. Used by :func:`build` and the loaders.
     """
     folder = ("quick" if quick else "full") + (f"-seed{seed}" if seed else "")
     if soundfont is not None:
@@ -105,21 +106,12 @@ def item_rng(seed: int, *keys) -> np.random.Generator:
 
 
 def sha256_file(path) -> str:
-    """Hex SHA-256 of a file's bytes."""
+    """Hex SHA-256 of a file's bytes (checksums, the cache key, FeatureDataset)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def write_flac(path: Path, y: np.ndarray, sr: int = SR) -> None:
-    """Write mono ``y`` as 16-bit FLAC, atomically."""
-    import soundfile as sf
-
-    y = np.clip(np.asarray(y, dtype=np.float64), -1.0, 1.0)
-    with atomic_write(path) as tmp:
-        sf.write(tmp, y, sr, subtype="PCM_16", format="FLAC")
 
 
 def write_json(path: Path, obj) -> None:
@@ -153,7 +145,9 @@ def _intact(root: Path, manifest: dict) -> bool:
 
 
 def verify(root: Path, manifest: dict) -> list[str]:
-    """Paths (relative to ``root``) whose SHA-256 differs from the manifest."""
+    """Paths (relative to ``root``) whose SHA-256 differs from the manifest.
+
+    Used by :func:`build` to check a finished build."""
     return [
         rel
         for item in manifest["items"]
@@ -180,16 +174,8 @@ def _known_checksums(root: Path, key: dict) -> dict[str, str]:
     return known
 
 
-def _build_one(
-    name: str,
-    *,
-    quick: bool,
-    seed: int,
-    soundfont,
-    progress: bool,
-    workers: int | None = None,
-    verify_checksums: bool = True,
-) -> dict:
+def _build_one(name: str, *, quick: bool, seed: int, soundfont, progress: bool,
+               workers: int | None = None, verify_checksums: bool = True) -> dict:
     """Build (or finish, or repair) one dataset and return its manifest.
 
     The arguments are those of :func:`build`; ``verify_checksums=False`` only
@@ -216,26 +202,19 @@ def _build_one(
     todo = [item for item in items if not _reuse(item, root, known)]
     font = str(soundfont_path(soundfont))
     n, desc = len(items), f"{name} ({'quick' if quick else 'full'})"
-    bar = tqdm(
-        total=n, initial=n - len(todo), desc=desc, unit="item", disable=not progress
-    )
+    bar = tqdm(total=n, initial=n - len(todo), desc=desc, unit="item",
+               disable=not progress)
     with open(root / JOURNAL, "a") as journal, bar:
         for item, y in _render_all(dataset.render, todo, seed, font, workers):
             _write_item(item, y, root, key, journal)
             bar.update()
-    manifest = {
-        "name": name,
-        "key": key,
-        "soundfont": Path(font).name,
-        "info": info,
-        "items": items,
-        "stats": {
-            "items": len(items),
-            "hours": sum(item["seconds"] for item in items) / 3600,
-            "bytes": sum(item["bytes"] + item.get("labels_bytes", 0) for item in items),
-            "build_seconds": time.perf_counter() - t0,
-        },
-    }
+    stats = {
+        "items": len(items), "hours": sum(item["seconds"] for item in items) / 3600,
+        "bytes": sum(item["bytes"] + item.get("labels_bytes", 0) for item in items),
+        "build_seconds": time.perf_counter() - t0,
+    }  # fmt: skip
+    manifest = {"name": name, "key": key, "soundfont": Path(font).name,
+                "info": info, "items": items, "stats": stats}
     write_json(root / MANIFEST, manifest)
     (root / JOURNAL).unlink(missing_ok=True)
     for stale in root.rglob(".*.tmp"):  # left by a killed build
@@ -284,7 +263,7 @@ def _render_all(render, todo: list, seed: int, font: str, workers):
 
 def _write_item(item: dict, y: np.ndarray, root: Path, key: dict, journal) -> None:
     """Write an item's audio (and labels) atomically and journal their checksums."""
-    write_flac(root / item["path"], y)
+    write_audio(root / item["path"], np.clip(np.asarray(y, np.float64), -1, 1), SR)
     if "labels_path" in item:
         write_json(root / item["labels_path"], item.pop("_extra"))
     for rel, digest, size in _files(item):
@@ -295,15 +274,8 @@ def _write_item(item: dict, y: np.ndarray, root: Path, key: dict, journal) -> No
     item["seconds"] = len(y) / SR
 
 
-def build(
-    name: str | None = None,
-    *,
-    quick: bool | None = None,
-    seed: int = 0,
-    soundfont=None,
-    progress: bool = True,
-    workers: int | None = None,
-) -> dict:
+def build(name: str | None = None, *, quick: bool | None = None, seed: int = 0,
+          soundfont=None, progress: bool = True, workers: int | None = None) -> dict:
     """Build (or check, finish and repair) embedded datasets.
 
     Idempotent: a finished, intact dataset is only checked (SHA-256 of every
@@ -338,15 +310,9 @@ def build(
     return {n: _build_one(n, quick=quick, workers=workers, **options) for n in names}
 
 
-def load_manifest(
-    name: str,
-    *,
-    quick: bool | None = None,
-    seed: int = 0,
-    soundfont=None,
-    build_missing: bool = True,
-    progress: bool = True,
-) -> dict:
+def load_manifest(name: str, *, quick: bool | None = None, seed: int = 0,
+                  soundfont=None, build_missing: bool = True,
+                  progress: bool = True) -> dict:
     """Return a dataset's manifest, building the dataset first if needed.
 
     Parameters
@@ -365,10 +331,10 @@ def load_manifest(
     -------
     manifest : dict
         ``name``; ``key`` (see the module docstring); ``soundfont`` (the file
-        name); ``info`` (``classes``,
-        ``target``...); ``items``: list of dicts with ``id``, ``path`` (relative
-        to ``root``), ``sha256``, ``bytes``, ``seconds``, ``split``, ``group``
-        and the labels; ``stats``; ``root``: the folder, as a str.
+        name); ``info`` (``classes``, ``target``...); ``items``: list of dicts
+        with ``id``, ``path`` (relative to ``root``), ``sha256``, ``bytes``,
+        ``seconds``, ``split``, ``group`` and the labels; ``stats``; ``root``:
+        the folder, as a str.
 
     Raises
     ------
@@ -379,11 +345,8 @@ def load_manifest(
     quick = resolve_quick(quick)
     root = dataset_dir(name, quick=quick, seed=seed, soundfont=soundfont)
     manifest = read_manifest(root)
-    if (
-        manifest is None
-        or manifest["key"] != _key(name, quick, seed, soundfont)
-        or not _intact(root, manifest)
-    ):
+    key = _key(name, quick, seed, soundfont)
+    if manifest is None or manifest["key"] != key or not _intact(root, manifest):
         if not build_missing:
             raise DatasetError(
                 f"dataset {name!r} ({'quick' if quick else 'full'}) is not built "
@@ -395,9 +358,8 @@ def load_manifest(
     return {**manifest, "root": str(root)}
 
 
-def load_items(
-    name: str, *, split: str = "train", split_key: str = "split", **options
-) -> list[dict]:
+def load_items(name: str, *, split: str = "train", split_key: str = "split",
+               **options) -> list[dict]:
     """Items of one split (one of :data:`SPLITS`) of a dataset, with their labels.
 
     The body of :func:`~helpers.datasets.load_notes` and the other loaders:

@@ -54,6 +54,8 @@ VERSION = 1
 def score_beats(score: dict) -> tuple[list[float], list[float]]:
     """Beat and downbeat offsets (quarter notes) of a score from ``load_score``.
 
+    Used by this module's ``plan`` for the ``beats`` labels.
+
     A pickup measure's beats are counted backwards from its bar line.
     """
     measures = list(score["measures"]) or [0.0]
@@ -77,6 +79,8 @@ def score_beats(score: dict) -> tuple[list[float], list[float]]:
 
 def tune_key(score: dict, n: int = 10) -> str:
     """A group key shared by chorales whose soprano opens with the same melody.
+
+    Used by this module's ``plan``: the split is by these groups.
 
     The first ``n`` intervals between successive different pitches of the top
     voice, hashed; transposition-invariant and rhythm-blind.

@@ -52,6 +52,8 @@ _QUALITIES = (("maj", 4, (10, 11)), ("min", 3, (10,)))
 def chord_label(pitches) -> str:
     """Name MIDI pitches sounding together: ``"C:maj"``, ``"A:min"``, ``"N"``, ``"X"``.
 
+    Used by :func:`chord_segments`.
+
     See the module docstring for the rules.
     """
     pitches = [int(p) for p in pitches]
@@ -79,6 +81,8 @@ def chord_label(pitches) -> str:
 def chord_segments(notes) -> list[list]:
     """Chord segments ``[start, end, label]`` of notes ``(pitch, start, end)``.
 
+    Used by :mod:`~helpers.datasets.chorales` for each chorale's ``chords``.
+
     Contiguous, from the first onset to the last offset, consecutive equal
     labels merged; times in seconds (or any unit).
     """
@@ -96,6 +100,8 @@ def chord_segments(notes) -> list[list]:
 
 def chord_index(label: str) -> int:
     """Class index (0-24, see :data:`CHORD_CLASSES`) of a Harte label.
+
+    Used by :func:`chord_targets`.
 
     Labels other than plain major or minor (``N``, ``X``) map to 24.
     """

@@ -26,7 +26,9 @@ _VERSION = 1
 
 
 def corpus_root() -> Path:
-    """The folder of the corpus bundled inside the installed ``music21``."""
+    """The folder of the corpus bundled inside the installed ``music21``.
+
+    Used by :func:`corpus_files` and :func:`load_score`."""
     import music21
 
     return Path(music21.__file__).resolve().parent / "corpus"
@@ -34,6 +36,8 @@ def corpus_root() -> Path:
 
 def corpus_files(pattern: str) -> list[str]:
     """Corpus files matching a glob ``pattern``, relative to :func:`corpus_root`.
+
+    Used by the ``chorales`` and ``styles`` datasets to choose their pieces.
 
     Sorted, so that the choice of pieces does not depend on the file system.
     """
@@ -43,6 +47,8 @@ def corpus_files(pattern: str) -> list[str]:
 
 def load_score(relpath: str, *, index: int = 0) -> dict:
     """Return a compact description of one score of the corpus.
+
+    Used by the ``chorales`` and ``styles`` datasets.
 
     Parameters
     ----------

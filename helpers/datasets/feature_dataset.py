@@ -49,6 +49,8 @@ def _targets(items, target, classes):
 class AudioDataset:
     """Waveforms and integer labels of a list of items.
 
+    Introduced in ``03_cnn``.
+
     Parameters
     ----------
     items : list of dict
@@ -85,6 +87,8 @@ class AudioDataset:
 
 class FeatureDataset(AudioDataset):
     """Features and labels of a list of items, computed once and cached.
+
+    Introduced in ``01_background``.
 
     Features are stored (atomically) as
     ``data_dir()/features/<feature>-<params>/<sha256>.npy``, named by the

@@ -29,6 +29,8 @@ __all__ = ["AudioFolder"]
 class AudioFolder:
     """Audio files in class subfolders, checked, with labels and groups.
 
+    Introduced in ``03_cnn``.
+
     Parameters
     ----------
     root : str or os.PathLike
@@ -62,15 +64,8 @@ class AudioFolder:
         If ``root`` is missing or holds no class subfolder with audio.
     """
 
-    def __init__(
-        self,
-        root,
-        *,
-        sr: int = SR,
-        extensions=AUDIO_EXTENSIONS,
-        group=None,
-        check: bool = True,
-    ):
+    def __init__(self, root, *, sr: int = SR, extensions=AUDIO_EXTENSIONS,
+                 group=None, check: bool = True):
         self.root = folder_path(root)
         if not self.root.is_dir():
             raise DatasetError(
@@ -80,11 +75,8 @@ class AudioFolder:
         self.sr = sr
         self._group = _group_function(group)
         extensions = tuple(e.lower() for e in extensions)
-        self.classes = sorted(
-            d.name
-            for d in self.root.iterdir()
-            if d.is_dir() and not d.name.startswith(".")
-        )
+        folders = (d for d in self.root.iterdir() if d.is_dir())
+        self.classes = sorted(d.name for d in folders if not d.name.startswith("."))
         self.items: list[dict] = []
         self.skipped: list[tuple[str, str]] = []
         for y, name in enumerate(self.classes):

@@ -39,6 +39,8 @@ _HOWTO = (
 def gtzan_split_files(split: str) -> list[str]:
     """The fault-filtered file list of one split, as ``genre/genre.000NN.wav``.
 
+    Used by :func:`load_gtzan`.
+
     Raises
     ------
     ParameterError
@@ -59,6 +61,8 @@ def gtzan_split_files(split: str) -> list[str]:
 
 def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[dict]:
     """Items of one fault-filtered split of a local GTZAN copy.
+
+    Introduced in ``03_cnn``.
 
     Parameters
     ----------

@@ -39,15 +39,11 @@ def _tone(pitch: float, n: int, sr: int) -> np.ndarray:
     return y * np.exp(-2.0 * t)
 
 
-def make_probes(
-    kind: str = "tones",
-    *,
-    n: int = 64,
-    duration: float = 1.0,
-    sr: int = SR,
-    seed: int = 0,
-) -> dict:
+def make_probes(kind: str = "tones", *, n: int = 64, duration: float = 1.0,
+                sr: int = SR, seed: int = 0) -> dict:
     """Generate a small labelled set of synthetic signals.
+
+    Introduced in ``02_audio_representations``.
 
     Parameters
     ----------

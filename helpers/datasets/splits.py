@@ -94,10 +94,11 @@ def group_split(
 
 
 def check_group_split(groups: Sequence, splits: Sequence) -> None:
-    """Raise ``ParameterError`` if any group appears in more than one split."""
+    """Raise ``ParameterError`` if any group appears in more than one split.
+
+    The check behind README's "leakage-safe" guarantee: the tests run it on every
+    dataset; run it on splits of your own data."""
     seen: dict = {}
     for g, s in zip(groups, splits, strict=False):
         if seen.setdefault(g, s) != s:
-            raise ParameterError(
-                f"group {g!r} is in both split {seen[g]!r} and split {s!r}"
-            )
+            raise ParameterError(f"group {g!r} is in both split {seen[g]!r} and {s!r}")

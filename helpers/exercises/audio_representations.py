@@ -20,8 +20,8 @@ __all__ = ["EXERCISES", "stft_frames", "check_stft_frames"]
 def stft_frames() -> int:
     """How many STFT frames librosa gives for 3 s of audio (``center=True``).
 
-    Reference solution of exercise ``"stft_frames"``. Introduced in
-    ``02_audio_representations``.
+    Reference solution of exercise ``"stft_frames"`` of
+    ``02_audio_representations``, shown by :func:`~helpers.exercises.solution`.
 
     Returns
     -------
@@ -46,7 +46,7 @@ def check_stft_frames(answer: int) -> tuple[bool, str]:
 
     Checker of exercise ``"stft_frames"``: the right count comes from
     ``librosa.stft``, not from :func:`stft_frames`, so CI notices if the two
-    ever disagree. Introduced in ``02_audio_representations``.
+    ever disagree. :func:`~helpers.exercises.check` calls it.
 
     Parameters
     ----------

@@ -67,7 +67,8 @@ class Checkpoint:
 
 
 def load_checkpoint(path, *, map_location="cpu") -> dict:
-    """The dict that a :class:`Checkpoint` saved at ``path``.
+    """The dict that a :class:`Checkpoint` saved at ``path`` (its ``resume`` reads
+    it with this; so can you, to inspect a run).
 
     Raises
     ------
