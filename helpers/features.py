@@ -53,7 +53,8 @@ def _check_frame_args(y_len: int, n_fft, hop_length) -> None:
 
 
 def _check_signal(y, n_fft, hop_length) -> np.ndarray:
-    _check_frame_args(len(validate_audio(y)), n_fft, hop_length)
+    y = validate_audio(y)
+    _check_frame_args(len(y), n_fft, hop_length)
     return y
 
 
