@@ -57,7 +57,7 @@ MANYLINUX = [f"manylinux_2_{v}_x86_64" for v in range(35, 16, -1)] + [
 
 
 def normalize(name: str) -> str:
-    """A distribution name as PEP 503 compares it (``Pretty_MIDI`` -> ``pretty-midi``)."""
+    """A distribution name as PEP 503 compares it (``Pretty_MIDI``: ``pretty-midi``)."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
