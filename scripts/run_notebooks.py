@@ -21,9 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from notebook_tools import clean_notebook, execute_notebook, sync_colab_cells
-
 from helpers.env import quick_mode
+from notebook_tools import clean_notebook, execute_notebook, sync_colab_cells
 
 
 def main(argv=None) -> int:
