@@ -3,10 +3,12 @@
 ``pyproject.toml`` lists the dependencies once, with extras ``[test]`` and
 ``[lab]``; ``requirements.txt`` and ``environment.yml`` install the project from
 it. Colab's published versions (``constraints/colab.txt``) lie inside every
-range, and every dependency has wheels for CPython 3.12 and 3.13 on manylinux
-x86-64: a dry run of pip that reads package metadata only (PEP 658), not the
-wheels (marked ``network``; never skipped in CI). Their timings go to
-``build/wheel-check-times.txt``.
+range, and every dependency has wheels for CPython 3.13 (Colab's Python) on
+manylinux x86-64, at the newest versions in range and at Colab's: a dry run of
+pip that reads package metadata only (PEP 658), not the wheels, about 20 s each
+(marked ``network``; never skipped in CI). 3.11 is this machine's, where
+everything is installed for real; 3.12, between the two, is not checked. The
+timings go to ``build/wheel-check-times.txt``.
 """
 
 import os
@@ -145,14 +147,13 @@ def _timed(label: str, resolve_call):
 
 
 @pytest.mark.network
-@pytest.mark.parametrize("python", ["3.12", "3.13"])
-def test_every_dependency_has_wheels_for(python):
-    """The newest versions in range, wheels only, for CPython 3.12 and 3.13."""
+def test_every_dependency_has_wheels_for_python_313():
+    """The newest versions in range, extras included, wheels only."""
     _pypi_or_skip()
     requirements = project_requirements(extras=("test", "lab"))
     picked = _timed(
-        f"wheels for Python {python}",
-        lambda: resolve(requirements, python=python),
+        "newest in range for Python 3.13",
+        lambda: resolve(requirements, python="3.13"),
     )
     names = {normalize(Requirement(r).name) for r in requirements}
     assert names <= set(picked)
