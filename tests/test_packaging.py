@@ -32,6 +32,7 @@ from colab_constraints import (
     read_freeze,
     render,
     resolve,
+    shared_pins,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,11 +160,29 @@ def test_every_dependency_has_wheels_for_python_313():
     assert names <= set(picked)
 
 
+#: Colab's published list, where the project's checkout has shared/ beside it.
+COLAB_LIST = ROOT.parent / "shared" / "colab" / "pip-freeze.gpu.txt"
+
+
 @pytest.mark.network
 def test_colab_pins_resolve_for_colab_python():
-    """Colab's own pins (torch 2.11.0 included) with the project, for Python 3.13."""
+    """Colab's own pins (torch 2.11.0 included) install the project on Python 3.13.
+
+    Where Colab's list is at hand, pip resolves under the whole list, as
+    ``scripts/colab_constraints.py`` does, and the committed constraints must be
+    what that script makes of it (else: run it); otherwise under the pins that
+    ``constraints/colab.txt`` keeps.
+    """
     _pypi_or_skip()
     colab = read_constraints(colab=True)
+    if COLAB_LIST.exists():
+        shared = _timed(
+            "Colab's whole list for Python 3.13",
+            lambda: shared_pins(read_freeze(COLAB_LIST), "3.13"),
+        )
+        made = {name: version.split("+")[0] for name, (_, version) in shared.items()}
+        assert made == colab, "stale: run scripts/colab_constraints.py"
+        return
     picked = _timed(
         "Colab's pins for Python 3.13",
         lambda: resolve(
