@@ -39,6 +39,12 @@ UNIT_TESTS = ["test_widgets.py", "test_audio.py", "test_plotting.py"]
 UNIT_TESTS += ["test_training.py"]  # only its progress and live-plot tests:
 UNIT_FILTER = "not test_training or live_plot or progress"
 TIMES: dict[str, float] = {}
+#: Run in the same process after the setup cell: no restart needed to import.
+AFTER_SETUP = """
+assert IN_COLAB
+import helpers.datasets, helpers.widgets
+print("imported", helpers.__file__)
+"""
 
 
 def _env(**extra) -> dict:
@@ -114,7 +120,7 @@ def colab(tmp_path_factory):
     )
     before = _freeze()
     cell = _run(
-        [PYTHON, "-c", setup_cell_source() + "\nassert IN_COLAB"],
+        [PYTHON, "-c", setup_cell_source() + AFTER_SETUP],
         cwd=tmp,
         env=_env(
             **{REPO_ENV: f"file://{clone}", "PYTHONPATH": str(stub.parents[1])},
@@ -141,6 +147,9 @@ def test_setup_cell_installs_only_what_colab_lacks(colab):
     assert "mirdl-helpers==" in lines[0]
     # ipywidgets 7, as Colab ships it: Colab's own widget manager draws it.
     assert "custom widget manager on" not in colab["stdout"]
+    # Imported in the same process, from the environment: no restart needed.
+    imported = Path(lines[-1].removeprefix("imported "))
+    assert imported.is_relative_to(VENV) and imported.name == "__init__.py"
 
 
 def test_colab_versions_survive_the_install(colab):
