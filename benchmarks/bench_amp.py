@@ -42,7 +42,6 @@ def make_run(X, y, *, amp, batch_size):
             batch_size=batch_size,
             amp=amp,
             progress=False,
-            live_plot=False,
         )
         return history.epoch_time[0]
 

@@ -131,7 +131,6 @@ def fit_loop(X, y, *, device, batch_size):
             num_epochs=1,
             batch_size=batch_size,
             progress=False,
-            live_plot=False,
         )
         return history.epoch_time[0]
 

@@ -1,8 +1,9 @@
-"""Loading, validating and playing audio (introduced in ``02_audio_representations``).
+"""Loading, validating, synthesising and playing audio.
 
-Every helper that takes audio calls :func:`validate_audio` first, so that bad
-input (integers, NaN, empty or stereo signals) fails early with a message that
-says what was expected, instead of deep inside librosa or PyTorch.
+Introduced in ``01_background`` (:func:`load_audio`, :func:`play`,
+:func:`harmonic_tone`). Every helper that takes audio calls :func:`validate_audio`
+first, so that bad input (integers, NaN, empty or stereo signals) fails early with
+a message that says what was expected, not deep inside librosa or PyTorch.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from .config import SR
 from .errors import AudioFileError, ParameterError
+from .validate import atomic_write, positive_number
 
 __all__ = [
     "AUDIO_EXTENSIONS",
@@ -21,7 +23,7 @@ __all__ = [
     "validate_sr",
     "load_audio",
     "write_audio",
-    "to_mono",
+    "harmonic_tone",
     "play",
 ]
 
@@ -30,25 +32,12 @@ AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".o
 
 
 def validate_sr(sr, name: str = "sr") -> int:
-    """Check that a sample rate is a positive number of Hz and return it as int.
-
-    Raises
-    ------
-    ParameterError
-        If ``sr`` is not a positive finite number.
-    """
-    if isinstance(sr, bool) or not isinstance(
-        sr, (int, float, np.integer, np.floating)
-    ):
-        raise ParameterError(
-            f"{name} must be a positive number of Hz, got {sr!r} "
-            f"of type {type(sr).__name__}"
-        )
-    if not np.isfinite(sr) or sr <= 0:
-        raise ParameterError(f"{name} must be a positive number of Hz, got {sr!r}")
-    if float(sr) != int(sr):
+    """``sr`` as an ``int`` if it is a positive whole number of Hz, else a
+    :class:`~helpers.errors.ParameterError`."""
+    value = positive_number(sr, name, unit="Hz")
+    if value != int(value):
         raise ParameterError(f"{name} must be a whole number of Hz, got {sr!r}")
-    return int(sr)
+    return int(value)
 
 
 def validate_audio(
@@ -92,7 +81,7 @@ def validate_audio(
             f"{y.dtype}; convert integer PCM with y.astype(np.float32) / 32768"
         )
     if mono and y.ndim != 1:
-        hint = " (average channels with helpers.audio.to_mono)" if y.ndim == 2 else ""
+        hint = " (average the channels: y.mean(axis=0))" if y.ndim == 2 else ""
         raise ParameterError(
             f"{name} must be mono, shape (n_samples,), got shape {y.shape}{hint}"
         )
@@ -109,16 +98,6 @@ def validate_audio(
         bad = int(np.size(y) - np.count_nonzero(np.isfinite(y)))
         raise ParameterError(f"{name} holds {bad} NaN or infinite samples")
     return y
-
-
-def to_mono(y: np.ndarray) -> np.ndarray:
-    """Average the channels of ``y`` [shape=(channels, n)] into shape ``(n,)``."""
-    y = validate_audio(y, mono=False)
-    if y.ndim == 1:
-        return y
-    if y.ndim != 2:
-        raise ParameterError(f"y must have shape (channels, n), got shape {y.shape}")
-    return y.mean(axis=0)
 
 
 def load_audio(
@@ -213,7 +192,9 @@ def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray
 
 
 def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> Path:
-    """Write ``y`` to ``path`` atomically (a temporary file, then a rename).
+    """Write ``y`` to ``path`` atomically (see :func:`helpers.validate.atomic_write`).
+
+    The package's audio writer; no notebook calls it (the tests use it).
 
     Parameters
     ----------
@@ -231,15 +212,69 @@ def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> 
     y = validate_audio(y)
     sr = validate_sr(sr)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fmt = path.suffix.lstrip(".").upper()
     fmt = "AIFF" if fmt == "AIF" else fmt
     if subtype is None and fmt in {"WAV", "FLAC", "AIFF"}:
         subtype = "PCM_16"
-    sf.write(tmp, y, sr, subtype=subtype, format=fmt)
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        sf.write(tmp, y, sr, subtype=subtype, format=fmt)
     return path
+
+
+def harmonic_tone(
+    midi,
+    duration: float = 0.5,
+    *,
+    sr: int = SR,
+    amplitudes=(1, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6),
+    decay: float = 3.0,
+    attack: float = 0.0,
+    peak: float | None = None,
+) -> np.ndarray:
+    """A synthetic note: harmonics of a MIDI pitch under an exponential decay.
+
+    Introduced in ``01_background``. Harmonic ``k`` (1, 2, ...) of
+    ``f0 = librosa.midi_to_hz(midi)`` has amplitude ``amplitudes[k - 1]``; those at
+    or above the Nyquist frequency ``sr / 2`` are left out. The default, six
+    harmonics of amplitude ``1/k``, is the tone of the ``probes`` dataset.
+
+    Parameters
+    ----------
+    midi : float
+        MIDI pitch (60 is C4, 261.6 Hz).
+    duration : float
+        Length in seconds.
+    sr : int
+        Sample rate in Hz.
+    amplitudes : sequence of float
+    decay, attack : float
+        The envelope is ``min(1, t / attack) * exp(-decay * t)``, ``t`` in seconds.
+    peak : float or None
+        Scale to this peak amplitude and return float32, like a loaded file;
+        ``None`` returns the raw float64 sum.
+
+    Returns
+    -------
+    y : np.ndarray [shape=(int(duration * sr),)]
+    """
+    import librosa
+
+    sr = validate_sr(sr)
+    duration = positive_number(duration, "duration", unit="seconds")
+    f0 = librosa.midi_to_hz(midi)
+    t = np.arange(int(duration * sr)) / sr
+    y = sum(
+        a * np.sin(2 * np.pi * k * f0 * t)
+        for k, a in enumerate(amplitudes, start=1)
+        if k * f0 < sr / 2
+    )
+    envelope = np.exp(-decay * t)
+    if attack > 0:
+        envelope = np.minimum(1.0, t / attack) * envelope
+    y = y * envelope
+    if peak is None:
+        return y
+    return (peak * y / np.abs(y).max()).astype(np.float32)
 
 
 def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True, compress: bool = True):

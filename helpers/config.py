@@ -1,8 +1,7 @@
 """Audio defaults, defined once and imported everywhere.
 
 These are librosa's defaults, so that what a learner reads in the librosa
-documentation matches what the notebooks compute. Introduced in
-``02_audio_representations``.
+documentation matches what the notebooks compute. Introduced in ``01_background``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ParameterError
+from .validate import positive_int
 
 __all__ = [
     "QUICK_ENV",
@@ -55,12 +55,10 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     verbose : bool
         Print which device was chosen, and why.
     cpu_threads : int or None
-        When the choice is the CPU, use this many PyTorch threads. The
-        tutorial's models are small: one thread per process is often faster
-        than several that spend their time waiting on each other, and on a
-        busy machine (CI running several jobs) many threads can be 10-40x
-        slower. ``None`` keeps PyTorch's default (one per core). Ignored on a
-        GPU.
+        When the choice is the CPU, use this many PyTorch threads (ignored on a
+        GPU; ``None`` keeps PyTorch's default, one per core). The models here are
+        small: one thread is often faster than several that wait on each other,
+        and on a busy machine (CI) many threads can be 10-40x slower.
 
     Returns
     -------
@@ -68,6 +66,7 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     """
     import torch
 
+    cpu_threads = positive_int(cpu_threads, "cpu_threads", allow_none=True)
     if torch.cuda.is_available():
         device = torch.device("cuda")
         why = torch.cuda.get_device_name(0)
@@ -77,11 +76,6 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
     else:
         device = torch.device("cpu")
         if cpu_threads is not None:
-            is_int = isinstance(cpu_threads, int) and not isinstance(cpu_threads, bool)
-            if not is_int or cpu_threads < 1:
-                raise ParameterError(
-                    f"cpu_threads must be a positive int or None, got {cpu_threads!r}"
-                )
             torch.set_num_threads(cpu_threads)
         why = f"no GPU found; {torch.get_num_threads()} CPU threads"
     if verbose:
@@ -90,19 +84,10 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
 
 
 def seed_everything(seed: int = 0, deterministic: bool = False) -> int:
-    """Seed Python, NumPy and PyTorch (CPU and every GPU).
+    """Seed Python, NumPy and PyTorch (CPU and every GPU); return ``seed``.
 
-    Parameters
-    ----------
-    seed : int
-        The seed.
-    deterministic : bool
-        Also ask PyTorch for deterministic algorithms (opt-in: slower, and some
-        CUDA operations refuse to run).
-
-    Returns
-    -------
-    seed : int
+    ``deterministic=True`` also asks PyTorch for deterministic algorithms
+    (opt-in: slower, and some CUDA operations refuse to run).
     """
     import torch
 
@@ -122,7 +107,10 @@ def quick_mode() -> bool:
 
 
 def set_quick_mode(on: bool = True) -> bool:
-    """Switch quick mode on or off for this process (and its children)."""
+    """Switch quick mode on or off for this process and its children.
+
+    No notebook calls it; README shows it to readers who run a notebook by hand.
+    """
     os.environ[QUICK_ENV] = "1" if on else "0"
     return on
 

@@ -1,4 +1,4 @@
-"""The project's exception types (introduced in ``02_audio_representations``).
+"""The project's exception types (introduced in ``03_cnn``, which catches one).
 
 Every helper validates its input at the boundary and raises one of these with a
 message that names the argument, the value received and what was expected.

@@ -1,6 +1,8 @@
 """Audio features: librosa as the reference, and a batched PyTorch path.
 
-Introduced in ``02_audio_representations``.
+Introduced in ``01_background`` (:func:`cqt`, :func:`to_db`, :class:`Standardizer`,
+:func:`mfcc_statistics`); every representation is taught in
+``02_audio_representations``.
 
 The librosa functions (:func:`stft_magnitude`, :func:`mel_spectrogram`,
 :func:`log_mel`, :func:`mfcc`, :func:`cqt`, :func:`chroma`) take one mono
@@ -40,12 +42,12 @@ from .config import (
     TOP_DB,
 )
 from .errors import ParameterError
+from .validate import positive_int
 
 __all__ = [
     "FEATURES",
     "extract",
     "stft_magnitude",
-    "power_spectrogram",
     "mel_spectrogram",
     "to_db",
     "log_mel",
@@ -55,7 +57,8 @@ __all__ = [
     "invert_stft_magnitude",
     "invert_mel",
     "invert_mfcc",
-    "frames_to_time",
+    "mfcc_statistics",
+    "Standardizer",
     "torch_stft_magnitude",
     "torch_mel_spectrogram",
     "torch_log_mel",
@@ -69,23 +72,10 @@ TORCH_RTOL = 1e-4
 TORCH_DB_ATOL = 0.01
 
 
-# --------------------------------------------------------------------------
-# Validation
-# --------------------------------------------------------------------------
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ParameterError(
-            f"{name} must be a positive integer, got {value!r} "
-            f"of type {type(value).__name__}"
-        )
-    if value <= 0:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
+# Validation ---------------------------------------------------------------
 def _check_frame_args(y_len: int, n_fft, hop_length, name: str = "y") -> None:
-    n_fft = _positive_int(n_fft, "n_fft")
-    _positive_int(hop_length, "hop_length")
+    n_fft = positive_int(n_fft, "n_fft")
+    positive_int(hop_length, "hop_length")
     if n_fft > y_len:
         raise ParameterError(
             f"n_fft={n_fft} is larger than the signal {name} ({y_len} samples); "
@@ -99,9 +89,7 @@ def _check_signal(y, n_fft, hop_length) -> np.ndarray:
     return y
 
 
-# --------------------------------------------------------------------------
-# librosa reference
-# --------------------------------------------------------------------------
+# librosa reference --------------------------------------------------------
 def stft_magnitude(
     y: np.ndarray, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH
 ) -> np.ndarray:
@@ -124,13 +112,6 @@ def stft_magnitude(
     """
     y = _check_signal(y, n_fft, hop_length)
     return np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length))
-
-
-def power_spectrogram(
-    y: np.ndarray, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH
-) -> np.ndarray:
-    """Power ``|STFT|**2``, shape ``(1 + n_fft // 2, t)``; see ``stft_magnitude``."""
-    return stft_magnitude(y, n_fft=n_fft, hop_length=hop_length) ** 2
 
 
 def mel_spectrogram(
@@ -162,7 +143,7 @@ def mel_spectrogram(
     """
     y = _check_signal(y, n_fft, hop_length)
     sr = validate_sr(sr)
-    n_mels = _positive_int(n_mels, "n_mels")
+    n_mels = positive_int(n_mels, "n_mels")
     return librosa.feature.melspectrogram(
         y=y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels, power=power
     )
@@ -231,7 +212,7 @@ def mfcc(
     -------
     C : np.ndarray [shape=(n_mfcc, t)], float32
     """
-    n_mfcc = _positive_int(n_mfcc, "n_mfcc")
+    n_mfcc = positive_int(n_mfcc, "n_mfcc")
     if n_mfcc > n_mels:
         raise ParameterError(f"n_mfcc={n_mfcc} must be at most n_mels={n_mels}")
     M_db = log_mel(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
@@ -259,9 +240,9 @@ def cqt(
     """
     y = validate_audio(y)
     sr = validate_sr(sr)
-    _positive_int(hop_length, "hop_length")
-    n_bins = _positive_int(n_bins, "n_bins")
-    bins_per_octave = _positive_int(bins_per_octave, "bins_per_octave")
+    positive_int(hop_length, "hop_length")
+    n_bins = positive_int(n_bins, "n_bins")
+    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
     fmax = fmin * 2 ** ((n_bins - 1) / bins_per_octave)
     if fmax >= sr / 2:
         raise ParameterError(
@@ -292,18 +273,13 @@ def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.n
     """
     y = validate_audio(y)
     sr = validate_sr(sr)
-    _positive_int(hop_length, "hop_length")
+    positive_int(hop_length, "hop_length")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="n_fft=.*is too large")
         C = librosa.feature.chroma_cqt(
             y=y, sr=sr, hop_length=hop_length, fmin=FMIN, n_octaves=7
         )
     return C.astype(np.float32)
-
-
-def frames_to_time(n_frames: int, *, sr: int = SR, hop_length: int = HOP_LENGTH):
-    """Times in seconds of frame centres ``0 .. n_frames - 1``."""
-    return np.arange(n_frames) * hop_length / sr
 
 
 #: Feature names accepted by :func:`extract`.
@@ -346,13 +322,14 @@ def extract(y: np.ndarray, kind: str = "log_mel", *, sr: int = SR) -> np.ndarray
     raise ParameterError(f"kind must be one of {FEATURES}, got {kind!r}")
 
 
-# --------------------------------------------------------------------------
-# Inversion (listening to what a representation keeps)
-# --------------------------------------------------------------------------
+# Inversion (listening to what a representation keeps) ---------------------
 def invert_stft_magnitude(
     S: np.ndarray, *, hop_length: int = HOP_LENGTH, n_iter: int = 32, length=None
 ) -> np.ndarray:
-    """Audio from an STFT magnitude by Griffin-Lim phase reconstruction."""
+    """Audio from an STFT magnitude by Griffin-Lim phase reconstruction.
+
+    The phases start from a fixed seed, so the same input gives the same audio.
+    """
     return librosa.griffinlim(
         S, hop_length=hop_length, n_iter=n_iter, length=length, random_state=0
     )
@@ -367,10 +344,10 @@ def invert_mel(
     n_iter: int = 32,
     length=None,
 ) -> np.ndarray:
-    """Audio from a power mel spectrogram (pseudo-inverse filterbank, Griffin-Lim)."""
-    return librosa.feature.inverse.mel_to_audio(
-        M, sr=sr, n_fft=n_fft, hop_length=hop_length, n_iter=n_iter, length=length
-    )
+    """Audio from a power mel spectrogram (non-negative least squares through the
+    filterbank, then :func:`invert_stft_magnitude`)."""
+    S = librosa.feature.inverse.mel_to_stft(M, sr=sr, n_fft=n_fft)
+    return invert_stft_magnitude(S, hop_length=hop_length, n_iter=n_iter, length=length)
 
 
 def invert_mfcc(
@@ -390,9 +367,83 @@ def invert_mfcc(
     )
 
 
-# --------------------------------------------------------------------------
-# PyTorch path (batched, any device)
-# --------------------------------------------------------------------------
+# Inputs for models: summary statistics and standardisation ----------------
+def mfcc_statistics(M_db, *, n_mfcc: int = N_MFCC) -> np.ndarray:
+    """Mean and standard deviation over time of the MFCCs of log-mel spectrograms.
+
+    Introduced in ``01_background``: the conventional pipeline's hand-designed
+    features. The MFCCs are the DCT of each log-mel frame, as in :func:`mfcc`.
+
+    Parameters
+    ----------
+    M_db : np.ndarray or torch.Tensor [shape=(n, n_mels, t)], dB
+    n_mfcc : int
+        Coefficients kept, at most ``n_mels``.
+
+    Returns
+    -------
+    F : np.ndarray [shape=(n, 2 * n_mfcc)]
+        The ``n_mfcc`` means, then the ``n_mfcc`` standard deviations (``ddof=0``).
+    """
+    if isinstance(M_db, torch.Tensor):
+        M_db = M_db.detach().cpu().numpy()
+    M_db, n_mfcc = np.asarray(M_db), positive_int(n_mfcc, "n_mfcc")
+    if M_db.ndim != 3 or M_db.shape[1] < n_mfcc:
+        raise ParameterError(
+            f"M_db must have shape (n, n_mels >= {n_mfcc}, frames), got {M_db.shape}"
+        )
+    C = librosa.feature.mfcc(S=M_db, n_mfcc=n_mfcc)  # (n, n_mfcc, t)
+    return np.concatenate([C.mean(axis=-1), C.std(axis=-1)], axis=-1)
+
+
+class Standardizer:
+    """Zero mean and unit standard deviation, with statistics of the training set.
+
+    Introduced in ``01_background``. ``standardize = Standardizer(axis).fit(X_train)``
+    takes the mean and std of the training set; ``standardize(X)`` returns
+    ``(X - mean) / std`` for any split, so validation and test data never shape
+    the statistics. NumPy arrays and torch tensors both work (the statistics
+    follow a tensor to its device); the std is each library's default, NumPy
+    dividing by ``n`` and PyTorch by ``n - 1``.
+
+    Parameters
+    ----------
+    axis : int, tuple of int or None
+        The axes the statistics pool over: ``None``, one mean and std for all;
+        ``(0, 2)`` on ``(n, n_mels, t)``, one per mel band; ``0`` on ``(t, bins)``,
+        one per bin.
+    eps : float
+        Added to every std. A std that is still 0 (a feature constant on the
+        training set) becomes 1: that feature is only centred.
+    """
+
+    def __init__(self, axis=None, *, eps: float = 0.0):
+        self.axis, self.eps = axis, eps
+        self.mean = self.std = None
+
+    def fit(self, X) -> Standardizer:
+        """Learn the mean and std of ``X``, the training set; returns ``self``."""
+        X = X if isinstance(X, torch.Tensor) else np.asarray(X)
+        mean = X.mean(axis=self.axis, keepdims=True)  # torch takes NumPy's names too
+        std = X.std(axis=self.axis, keepdims=True) + self.eps
+        if not bool((std == std).all()):  # NaN: one value per statistic, or NaN in X
+            raise ParameterError(f"X gives a NaN std over axis={self.axis}")
+        std[std == 0] = 1
+        self.mean, self.std = mean, std
+        return self
+
+    def __call__(self, X):
+        if self.mean is None:
+            raise ParameterError("call fit(X_train) before standardizing")
+        stats = (self.mean, self.std)
+        if isinstance(X, torch.Tensor):
+            mean, std = (torch.as_tensor(s, device=X.device) for s in stats)
+        else:
+            mean, std = (s.cpu().numpy() if torch.is_tensor(s) else s for s in stats)
+        return (X - mean) / std
+
+
+# PyTorch path (batched, any device) ---------------------------------------
 def _check_tensor(y, n_fft, hop_length):
     """Validate a batch of signals and return it as (batch, samples)."""
     if not isinstance(y, torch.Tensor):
@@ -417,15 +468,10 @@ def _check_tensor(y, n_fft, hop_length):
 
 
 def _stft(y, n_fft: int, hop_length: int, window):
-    """Complex STFT with librosa's framing: centred frames, zero padding."""
+    """Complex STFT with librosa's framing: centred frames (torch's default), zero
+    padding."""
     return torch.stft(
-        y,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        window=window,
-        center=True,
-        pad_mode="constant",
-        return_complex=True,
+        y, n_fft, hop_length, window=window, pad_mode="constant", return_complex=True
     )
 
 
@@ -468,6 +514,8 @@ def torch_stft_magnitude(
 ):
     """Batched STFT magnitude (``power=1``) or power (``power=2``) in PyTorch.
 
+    No notebook calls it; README lists it with the PyTorch path, tests check it.
+
     Parameters
     ----------
     y : torch.Tensor [shape=(batch, n) or (n,)], float
@@ -499,7 +547,7 @@ def torch_mel_spectrogram(
     M : torch.Tensor [shape=(batch, n_mels, t)]
     """
     sr = validate_sr(sr)
-    n_mels = _positive_int(n_mels, "n_mels")
+    n_mels = positive_int(n_mels, "n_mels")
     y = _check_tensor(y, n_fft, hop_length)
     window = torch.hann_window(n_fft, periodic=True, device=y.device, dtype=y.dtype)
     fb = torch.as_tensor(_mel_basis(sr, n_fft, n_mels), device=y.device, dtype=y.dtype)
@@ -547,11 +595,13 @@ def torch_mfcc(
 ):
     """Batched MFCC in PyTorch; matches :func:`mfcc` per item.
 
+    No notebook calls it; README lists it with the PyTorch path, tests check it.
+
     Returns
     -------
     C : torch.Tensor [shape=(batch, n_mfcc, t)]
     """
-    n_mfcc = _positive_int(n_mfcc, "n_mfcc")
+    n_mfcc = positive_int(n_mfcc, "n_mfcc")
     if n_mfcc > n_mels:
         raise ParameterError(f"n_mfcc={n_mfcc} must be at most n_mels={n_mels}")
     M_db = torch_log_mel(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
@@ -579,11 +629,10 @@ class LogMel(nn.Module):
         top_db: float | None = TOP_DB,
     ):
         super().__init__()
-        self.sr, self.n_fft, self.hop_length = validate_sr(sr), n_fft, hop_length
-        self.top_db = top_db
-        _positive_int(n_fft, "n_fft")
-        _positive_int(hop_length, "hop_length")
-        fb = _mel_basis(self.sr, n_fft, _positive_int(n_mels, "n_mels"))
+        self.sr, self.top_db = validate_sr(sr), top_db
+        self.n_fft = positive_int(n_fft, "n_fft")
+        self.hop_length = positive_int(hop_length, "hop_length")
+        fb = _mel_basis(self.sr, self.n_fft, positive_int(n_mels, "n_mels"))
         self.register_buffer("window", torch.hann_window(n_fft, periodic=True))
         self.register_buffer("mel_basis", torch.as_tensor(fb))
 

@@ -1,8 +1,8 @@
 """Figures that compose: ``ax=None`` in, ``fig, ax`` out, axes labelled with units.
 
-Introduced in ``02_audio_representations`` (waveforms, spectrograms) and
-``01_background`` (training curves, confusion matrices). No function here calls
-``plt.show()``: the notebook decides when a figure is shown.
+Introduced in ``01_background`` (spectrograms, training curves); waveforms in
+``02_audio_representations``, confusion matrices in ``03_cnn``. No function here
+calls ``plt.show()``: the notebook decides when a figure is shown.
 """
 
 from __future__ import annotations
@@ -12,18 +12,27 @@ import numpy as np
 from .audio import validate_audio, validate_sr
 from .config import BINS_PER_OCTAVE, FMIN, HOP_LENGTH, SR
 from .errors import ParameterError
+from .validate import one_of
 
 __all__ = [
     "new_axes",
     "plot_waveform",
     "plot_spectrogram",
-    "plot_filters",
     "plot_history",
     "plot_confusion_matrix",
 ]
 
-#: Frequency-axis kinds accepted by :func:`plot_spectrogram`.
-Y_AXES = ("linear", "log", "mel", "cqt_note", "cqt_hz", "chroma", "mfcc", "bins")
+#: Frequency-axis kinds accepted by :func:`plot_spectrogram`, with their labels.
+Y_AXES = {
+    "linear": "frequency (Hz)",
+    "log": "frequency (Hz, log scale)",
+    "mel": "frequency (Hz, mel scale)",
+    "cqt_note": "pitch",
+    "cqt_hz": "frequency (Hz, log scale)",
+    "chroma": "pitch class",
+    "mfcc": "MFCC coefficient",
+    "bins": "bin",
+}
 
 
 def new_axes(ax=None, figsize=(8, 3)):
@@ -38,6 +47,8 @@ def new_axes(ax=None, figsize=(8, 3)):
 
 def plot_waveform(y, sr: int = SR, *, ax=None, title=None, color="C0"):
     """Draw a waveform against time in seconds.
+
+    Introduced in ``02_audio_representations``.
 
     Parameters
     ----------
@@ -79,6 +90,8 @@ def plot_spectrogram(
 ):
     """Draw a time-frequency representation with correct axes.
 
+    Introduced in ``01_background``.
+
     Parameters
     ----------
     S : np.ndarray [shape=(bins, t)]
@@ -102,88 +115,18 @@ def plot_spectrogram(
     S = np.asarray(S)
     if S.ndim != 2 or 0 in S.shape:
         raise ParameterError(f"S must have shape (bins, frames), got {S.shape}")
-    if y_axis not in Y_AXES:
-        raise ParameterError(f"y_axis must be one of {Y_AXES}, got {y_axis!r}")
+    one_of(y_axis, "y_axis", Y_AXES)
     sr = validate_sr(sr)
     fig, ax = new_axes(ax)
-    kwargs = {}
+    kwargs = {"sr": sr, "hop_length": hop_length, "ax": ax, "cmap": cmap}
     if y_axis.startswith("cqt"):
-        kwargs = {"fmin": fmin, "bins_per_octave": bins_per_octave}
+        kwargs |= {"fmin": fmin, "bins_per_octave": bins_per_octave}
     shown = None if y_axis in ("mfcc", "bins") else y_axis
-    img = librosa.display.specshow(
-        S,
-        sr=sr,
-        hop_length=hop_length,
-        x_axis="s",
-        y_axis=shown,
-        ax=ax,
-        cmap=cmap,
-        **kwargs,
-    )
+    img = librosa.display.specshow(S, x_axis="s", y_axis=shown, **kwargs)
     ax.set_xlabel("time (s)")
-    labels = {
-        "linear": "frequency (Hz)",
-        "log": "frequency (Hz, log scale)",
-        "mel": "frequency (Hz, mel scale)",
-        "cqt_note": "pitch",
-        "cqt_hz": "frequency (Hz, log scale)",
-        "chroma": "pitch class",
-        "mfcc": "MFCC coefficient",
-        "bins": "bin",
-    }
-    ax.set_ylabel(labels[y_axis])
+    ax.set_ylabel(Y_AXES[y_axis])
     if colorbar:
         fig.colorbar(img, ax=ax, label=unit, pad=0.01)
-    if title:
-        ax.set_title(title)
-    return fig, ax
-
-
-def plot_filters(weights, *, ax=None, title=None, max_filters: int = 32):
-    """Tile learned filters (convolution kernels) into one image.
-
-    Parameters
-    ----------
-    weights : np.ndarray or torch.Tensor [shape=(out, in, h, w) or (out, h, w)
-        or (out, n)]
-        Kernels of a convolution (first input channel shown) or rows of a
-        dense layer's weight matrix. Each kernel is scaled to its own range.
-    ax : matplotlib.axes.Axes or None
-    max_filters : int
-        At most this many kernels are drawn.
-
-    Returns
-    -------
-    fig, ax
-    """
-    W = weights.detach().cpu().numpy() if hasattr(weights, "detach") else weights
-    W = np.asarray(W, dtype=np.float32)
-    if W.ndim == 4:
-        W = W[:, 0]
-    elif W.ndim == 2:
-        W = W[:, None, :]
-    if W.ndim != 3 or W.shape[0] == 0:
-        raise ParameterError(
-            f"weights must have shape (out, in, h, w), (out, h, w) or (out, n), "
-            f"got {np.shape(weights)}"
-        )
-    W = W[:max_filters]
-    n, h, w = W.shape
-    cols = int(np.ceil(np.sqrt(n * h / max(w, 1)))) if h > 1 else 1
-    cols = max(1, min(n, cols))
-    rows = int(np.ceil(n / cols))
-    tile = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan, np.float32)
-    for i, k in enumerate(W):
-        scale = np.abs(k).max() or 1.0
-        r, c = divmod(i, cols)
-        tile[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = k / scale
-    fig, ax = new_axes(
-        ax, figsize=(min(2 + cols * w / 4, 10), min(2 + rows * h / 4, 8))
-    )
-    ax.imshow(tile, cmap="RdBu_r", vmin=-1, vmax=1, origin="lower", aspect="auto")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel(f"{n} kernels, {h}x{w} (each scaled to its own range)")
     if title:
         ax.set_title(title)
     return fig, ax
@@ -243,6 +186,8 @@ def plot_confusion_matrix(
 ):
     """Draw a confusion matrix: rows are true classes, columns predictions.
 
+    Introduced in ``03_cnn``.
+
     Parameters
     ----------
     cm : np.ndarray [shape=(n_classes, n_classes)], counts
@@ -270,15 +215,8 @@ def plot_confusion_matrix(
             for j in range(n):
                 value = f"{shown[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
                 dark = shown[i, j] > 0.6 * (shown.max() or 1)
-                ax.text(
-                    j,
-                    i,
-                    value,
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if dark else "black",
-                )
+                color = "white" if dark else "black"
+                ax.text(j, i, value, ha="center", va="center", fontsize=7, color=color)
     ax.set_xticks(range(n), names, rotation=45, ha="right")
     ax.set_yticks(range(n), names)
     ax.set_xlabel("predicted class")

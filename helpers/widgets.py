@@ -1,6 +1,7 @@
 """Interactive explorers whose every view is also a static figure.
 
-Introduced in ``02_audio_representations``. A widget needs a live Jupyter
+Introduced in ``01_background`` (:func:`explorer`); the representation
+explorer in ``02_audio_representations``. A widget needs a live Jupyter
 kernel; an executed notebook opened as static HTML, or on GitHub, shows
 "Failed to display Jupyter Widget" instead. So each explorer here is built on a
 plain drawing function (``draw(ax=..., **values)``) that a static run calls
@@ -15,6 +16,7 @@ from .config import HOP_LENGTH, N_FFT, SR
 from .errors import ParameterError
 from .features import extract, to_db
 from .plotting import new_axes, plot_spectrogram
+from .validate import one_of
 
 __all__ = ["explorer", "draw_representation", "representation_explorer"]
 
@@ -24,6 +26,8 @@ REPRESENTATIONS = ("stft", "log_stft", "log_mel", "log_cqt", "chroma", "mfcc")
 
 def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=None):
     """Show ``draw`` with one control per keyword, or static figures.
+
+    Introduced in ``01_background``.
 
     Parameters
     ----------
@@ -89,7 +93,7 @@ def draw_representation(
     hop_length: int = HOP_LENGTH,
     ax=None,
 ):
-    """Draw one representation of ``y`` (the static view of the explorer).
+    """Draw one representation of ``y``: a view of :func:`representation_explorer`.
 
     Parameters
     ----------
@@ -105,15 +109,14 @@ def draw_representation(
     """
     from . import features as F
 
-    if kind not in REPRESENTATIONS:
-        raise ParameterError(f"kind must be one of {REPRESENTATIONS}, got {kind!r}")
+    one_of(kind, "kind", REPRESENTATIONS)
     fig, ax = new_axes(ax)
-    if kind in ("stft", "log_stft"):
+    if kind == "stft":
         S = F.stft_magnitude(y, n_fft=n_fft, hop_length=hop_length)
-        S, y_axis = (
-            (to_db(S, power=False), "log") if kind == "log_stft" else (S, "linear")
-        )
-        unit = "dB" if kind == "log_stft" else "magnitude"
+        y_axis, unit = "linear", "magnitude"
+    elif kind == "log_stft":
+        S = to_db(F.stft_magnitude(y, n_fft=n_fft, hop_length=hop_length), power=False)
+        y_axis, unit = "log", "dB"
     elif kind == "log_mel":
         S = F.log_mel(y, sr=sr, n_fft=n_fft, hop_length=hop_length)
         y_axis, unit = "mel", "dB"
@@ -127,20 +130,17 @@ def draw_representation(
         S = extract(y, "mfcc", sr=sr)
         y_axis, unit = "mfcc", "value"
     plot_spectrogram(S, sr=sr, hop_length=hop_length, y_axis=y_axis, ax=ax, unit=unit)
-    window_ms = 1000 * n_fft / sr
-    ax.set_title(
-        f"{kind}  (n_fft={n_fft}: {window_ms:.0f} ms, hop={hop_length})",
-        fontsize="small",
-    )
+    window = f"n_fft={n_fft}: {1000 * n_fft / sr:.0f} ms, hop={hop_length}"
+    ax.set_title(f"{kind}  ({window})", fontsize="small")
     return fig, ax
 
 
 def representation_explorer(y, sr: int = SR, *, static=None):
     """Explore representations of ``y`` and the STFT's window and hop.
 
-    In a live notebook: a menu of representations and sliders for ``n_fft``
-    and ``hop_length``. Static: a short window, a long window and a log-mel
-    view side by side.
+    Introduced in ``02_audio_representations``. In a live notebook: a menu of
+    representations and sliders for ``n_fft`` and ``hop_length``. Static: a short
+    window, a long window and a log-mel view side by side.
     """
     import ipywidgets as widgets
 

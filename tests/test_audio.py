@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from helpers.audio import (
+    harmonic_tone,
     load_audio,
     play,
-    to_mono,
     validate_audio,
     validate_sr,
     write_audio,
@@ -92,10 +92,7 @@ def test_validate_audio_names_the_argument():
         validate_audio(np.zeros(10, np.int32), name="clip")
 
 
-def test_to_mono_and_play(harmonic_note, sr):
-    assert (
-        to_mono(np.stack([harmonic_note, harmonic_note])).shape == harmonic_note.shape
-    )
+def test_play(harmonic_note, sr):
     player = play(harmonic_note, sr)
     assert "<audio" in player._repr_html_() and "audio/mpeg" in player._repr_html_()
     wav = play(harmonic_note, sr, compress=False)
@@ -109,3 +106,26 @@ def test_write_audio_is_atomic(tmp_path, harmonic_note, sr):
     path = write_audio(tmp_path / "sub" / "x.flac", harmonic_note, sr)
     assert path.exists()
     assert not list(path.parent.glob(".*.tmp"))
+
+
+def test_harmonic_tone_sounds_at_its_midi_pitch(sr):
+    y = harmonic_tone(69, 1.0)  # A4
+    assert y.shape == (sr,) and y.dtype == np.float64
+    spectrum = np.abs(np.fft.rfft(y))
+    assert np.argmax(spectrum) == 440  # 1 Hz per bin: the fundamental, 440 Hz
+    assert spectrum[880] == pytest.approx(spectrum[440] / 2, rel=0.05)  # 1/k
+    # harmonics at or above Nyquist are left out
+    high = harmonic_tone(108, amplitudes=[1, 1, 1, 1])  # C8 = 4186 Hz
+    np.testing.assert_array_equal(high, harmonic_tone(108, amplitudes=[1, 1]))
+
+
+def test_harmonic_tone_envelope_and_peak(sr):
+    y = harmonic_tone(60, 0.5, attack=0.01, peak=0.3, decay=1.0)
+    assert y.dtype == np.float32 and np.abs(y).max() == pytest.approx(0.3)
+    assert np.abs(y[: int(0.002 * sr)]).max() < 0.1  # still fading in
+    loud, soft = (np.abs(y[i : i + 2000]).max() for i in (int(0.02 * sr), 9000))
+    assert soft < loud
+    with pytest.raises(ParameterError, match="duration"):
+        harmonic_tone(60, 0)
+    with pytest.raises(ParameterError, match="sr"):
+        harmonic_tone(60, sr=0)

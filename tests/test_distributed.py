@@ -31,7 +31,7 @@ WORKER = textwrap.dedent(
     from torch.utils.data import TensorDataset
 
     from helpers.env import seed_everything
-    from helpers.training import fit
+    from helpers.training import Checkpoint, fit
 
     out = Path(sys.argv[1])
     dist.init_process_group("gloo")
@@ -47,9 +47,10 @@ WORKER = textwrap.dedent(
             nn.Linear(8, 32), nn.ReLU(), nn.Dropout(0.1), nn.Linear(32, 3)
         )
         history = fit(
-            model, train, (X, y), loss_fn=nn.CrossEntropyLoss(), lr=1e-2,
-            num_epochs=4, batch_size=16, progress=rank == 0, live_plot=False,
-            checkpoint=out / f"{kind}.pt",
+            model, train, (X, y), loss_fn=nn.CrossEntropyLoss(),
+            optimizer=torch.optim.Adam(model.parameters(), lr=1e-2),
+            num_epochs=4, batch_size=16, progress=True,  # printed by rank 0 only
+            hooks=[Checkpoint(out / f"{kind}.pt")],
         )
         results[kind] = {"state": model.state_dict(), "history": asdict(history)}
     torch.save(results, out / f"rank{rank}.pt")
@@ -77,7 +78,8 @@ def test_two_processes_train_the_same_model(tmp_path):
         a, b = (r[kind] for r in ranks)
         for name, value in a["state"].items():
             assert torch.equal(value, b["state"][name]), (kind, name)
-        for field in ("train_loss", "valid_loss", "valid_metrics", "best_epoch"):
+        same = ("train_loss", "valid_loss", "train_metrics", "valid_metrics")
+        for field in (*same, "best_epoch"):
             assert a["history"][field] == b["history"][field], (kind, field)
         loss = a["history"]["train_loss"]
         assert loss[-1] < 0.8 * loss[0], (kind, loss)

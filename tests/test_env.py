@@ -42,6 +42,9 @@ def test_get_device_rejects_bad_cpu_threads(monkeypatch, bad):
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
     with pytest.raises(ParameterError, match="cpu_threads"):
         env.get_device(cpu_threads=bad)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    with pytest.raises(ParameterError, match="cpu_threads"):  # on any machine
+        env.get_device(cpu_threads=bad)
 
 
 def test_seed_everything_repeats_every_generator():

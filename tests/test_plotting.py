@@ -1,7 +1,6 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import torch
 
 from helpers import plotting as P
 from helpers.errors import ParameterError
@@ -45,16 +44,6 @@ def test_spectrogram_bad_input():
         P.plot_spectrogram(np.zeros(10))
     with pytest.raises(ParameterError, match="y_axis"):
         P.plot_spectrogram(np.zeros((4, 4)), y_axis="bark")
-
-
-def test_plot_filters_accepts_conv_and_dense_weights():
-    conv = torch.nn.Conv2d(1, 6, (3, 5))
-    fig, ax = P.plot_filters(conv.weight)
-    assert "6 kernels, 3x5" in ax.get_xlabel()
-    fig, ax = P.plot_filters(np.random.randn(4, 84))
-    assert "4 kernels, 1x84" in ax.get_xlabel()
-    with pytest.raises(ParameterError):
-        P.plot_filters(np.zeros(5))
 
 
 def test_plot_history_draws_losses_metrics_and_best_epoch():

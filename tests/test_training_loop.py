@@ -1,4 +1,4 @@
-"""Tests for helpers.training: fit, evaluate, predict, checkpoints and errors.
+"""Tests for helpers.training's loop: fit, evaluate, predict, and their errors.
 
 Everything runs on the CPU with tiny models; the CUDA-only paths (autocast,
 GradScaler, out-of-memory) are exercised through their CPU equivalents or by
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
 import pytest
 import torch
 from torch import nn
 
-from helpers import training
 from helpers.env import seed_everything
 from helpers.errors import ParameterError, TrainingError
 from helpers.metrics import accuracy
@@ -22,15 +20,18 @@ from helpers.training import (
     EpochState,
     History,
     TensorBatches,
+    accuracy_of,
     amp_dtype,
+    check_devices,
+    distributed,
     evaluate,
     fit,
-    flatten_outputs,
     model_device,
     predict,
 )
+from helpers.training import data as training_data
+from helpers.training.loop import flatten_outputs
 
-matplotlib.use("Agg")
 LOSS = nn.CrossEntropyLoss()
 
 
@@ -48,7 +49,8 @@ def make_model(d=8, dropout=0.0):
     )
 
 
-QUIET = dict(progress=False, live_plot=False)
+def adam(model, lr=1e-2):
+    return torch.optim.Adam(model.parameters(), lr=lr)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -72,25 +74,38 @@ def test_fit_learns_and_returns_history():
         (X[:256], y[:256]),
         (X[256:], y[256:]),
         loss_fn=LOSS,
-        lr=1e-2,
+        optimizer=adam(model),
         num_epochs=15,
         batch_size=32,
-        **QUIET,
+        progress=False,
     )
     assert isinstance(history, History)
     assert len(history.train_loss) == len(history.valid_loss) == 15
-    assert history.epochs == list(range(1, 16))
     assert list(history.valid_metrics) == ["accuracy"]  # default for CE loss
+    assert list(history.train_metrics) == ["accuracy"]  # on the trained batches
+    assert len(history.train_metrics["accuracy"]) == 15
     assert history.train_loss[-1] < 0.6 * history.train_loss[0]
     assert history.valid_metrics["accuracy"][-1] > 0.8
     assert history.monitor == "valid_loss" and history.mode == "min"
     assert history.best_value == min(history.valid_loss)
     assert history.valid_loss[history.best_epoch - 1] == history.best_value
+    assert history.value("valid_loss", history.best_epoch) == history.best_value
     assert len(history.lr) == len(history.epoch_time) == 15
     assert not history.stopped_early
     # the model ends with the best epoch's weights
     scores = evaluate(model, (X[256:], y[256:]), loss_fn=LOSS)
     assert scores["loss"] == pytest.approx(history.best_value, rel=1e-5)
+    assert accuracy_of(model, X[256:], y[256:]) == pytest.approx(scores["accuracy"])
+    with pytest.raises(ParameterError, match="valid_f1"):
+        history.value("valid_f1")
+
+
+def test_default_optimizer_is_adam_at_1e_3():
+    seed_everything(0)
+    X, y = make_data(64)
+    model = make_model()
+    history = fit(model, (X, y), loss_fn=LOSS, num_epochs=2, progress=False)
+    assert history.lr == [1e-3, 1e-3]
 
 
 def test_fit_with_dataset_and_dataloader():
@@ -99,11 +114,47 @@ def test_fit_with_dataset_and_dataloader():
     seed_everything(0)
     X, y = make_data(128)
     ds = TensorDataset(X, y)
-    h1 = fit(make_model(), ds, ds, loss_fn=LOSS, lr=1e-2, num_epochs=4, **QUIET)
+    m1, m2 = make_model(), make_model()
+    h1 = fit(m1, ds, ds, loss_fn=LOSS, optimizer=adam(m1), num_epochs=4, progress=False)
     loader = DataLoader(ds, batch_size=16, shuffle=True)
-    h2 = fit(make_model(), loader, loader, loss_fn=LOSS, lr=1e-2, num_epochs=4, **QUIET)
+    h2 = fit(
+        m2,
+        loader,
+        loader,
+        loss_fn=LOSS,
+        optimizer=adam(m2),
+        num_epochs=4,
+        progress=False,
+    )
     for h in (h1, h2):
         assert h.train_loss[-1] < h.train_loss[0]
+
+
+def test_tensor_batches_choose_the_order():
+    """shuffle, seed, drop_last: a TensorBatches passed as train."""
+
+    def run(**kwargs):
+        seed_everything(0)
+        X, y = make_data(70)
+        model = make_model()
+        train = TensorBatches(X, y, batch_size=16, **kwargs)
+        fit(
+            model,
+            train,
+            loss_fn=LOSS,
+            optimizer=adam(model),
+            num_epochs=2,
+            progress=False,
+        )
+        return model[0].weight.detach().clone(), len(train)
+
+    w1, n1 = run(seed=1, drop_last=True)
+    w2, _ = run(seed=1, drop_last=True)
+    w3, _ = run(seed=2, drop_last=True)
+    w4, n4 = run(shuffle=False)
+    assert torch.equal(w1, w2) and not torch.equal(w1, w3)  # the seed sets the order
+    assert not torch.equal(w1, w4)
+    assert (n1, n4) == (4, 5)  # 70 examples: 4 full batches of 16, or 5
 
 
 def test_sequence_model_with_padding():
@@ -128,11 +179,10 @@ def test_sequence_model_with_padding():
         (X, y),
         (X, y),
         loss_fn=LOSS,
-        lr=2e-2,
+        optimizer=adam(model, lr=2e-2),
         num_epochs=6,
         batch_size=8,
-        train_metrics=True,
-        **QUIET,
+        progress=False,
     )
     assert history.valid_loss[-1] < history.valid_loss[0]
     logits = predict(model, X)
@@ -151,6 +201,8 @@ def test_flatten_outputs():
 
 
 def test_evaluate_and_predict_restore_mode():
+    from torch.utils.data import DataLoader, TensorDataset
+
     X, y = make_data(40)
     model = make_model(dropout=0.5)
     model.train()
@@ -160,17 +212,24 @@ def test_evaluate_and_predict_restore_mode():
     out = predict(model, X.numpy(), batch_size=7)
     assert out.shape == (40, 3) and out.device.type == "cpu"
     assert torch.allclose(out, predict(model, X), atol=1e-6)  # eval: no dropout
+    assert model.training
+    loader = DataLoader(TensorDataset(X, y), batch_size=9)
+    assert torch.allclose(out, predict(model, loader), atol=1e-6)
+    assert evaluate(model, loader, loss_fn=LOSS) == pytest.approx(scores)
     with pytest.raises(ParameterError, match="batch_size"):
         predict(model, X, batch_size=0)
+    with pytest.raises(ParameterError, match="one row per example"):
+        predict(model, torch.tensor(1.0))
 
 
 # --------------------------------------------------------------------------- #
-# Early stopping, schedulers, hooks, clipping, mixed precision                  #
+# Early stopping, schedulers, hooks, clipping                                   #
 # --------------------------------------------------------------------------- #
 def test_early_stopping_keeps_best_weights():
     seed_everything(0)
     X, y = make_data(64)
-    scores = iter([0.1, 0.5, 0.4, 0.3, 0.2, 0.9, 0.9, 0.9])
+    valid = [0.1, 0.5, 0.4, 0.3, 0.2, 0.9, 0.9, 0.9]
+    scores = iter(x for v in valid for x in (0.0, v))  # train, then valid
     snapshots = {}
 
     def snapshot(state: EpochState):
@@ -189,7 +248,7 @@ def test_early_stopping_keeps_best_weights():
         monitor="valid_score",
         patience=2,
         hooks=[snapshot],
-        **QUIET,
+        progress=False,
     )
     assert history.mode == "max"
     assert history.best_epoch == 2
@@ -197,9 +256,31 @@ def test_early_stopping_keeps_best_weights():
     assert len(history.train_loss) == 4  # epochs 3 and 4 did not improve
     for k, v in model.state_dict().items():
         assert torch.equal(v, snapshots[2][k])
+    # The last weights instead of the best: keep them with a hook.
+    assert not torch.equal(snapshots[4]["0.weight"], model[0].weight)
 
 
-def test_schedulers_and_hooks():
+@pytest.mark.parametrize(
+    "monitor, mode",
+    [("train_loss", "min"), ("valid_error", "min"), ("valid_f1", "max")],
+)
+def test_mode_follows_the_monitor_name(monitor, mode):
+    X, y = make_data(32)
+    metrics = {"error": lambda y, logits: 0.5, "f1": lambda y, logits: 0.5}
+    h = fit(
+        make_model(),
+        (X, y),
+        (X, y),
+        loss_fn=LOSS,
+        metrics=metrics,
+        monitor=monitor,
+        num_epochs=1,
+        progress=False,
+    )
+    assert h.mode == mode
+
+
+def test_schedulers_as_hooks():
     X, y = make_data(64)
     model = make_model()
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -209,23 +290,27 @@ def test_schedulers_and_hooks():
         (X, y),
         loss_fn=LOSS,
         optimizer=opt,
-        scheduler=sched,
         num_epochs=3,
-        **QUIET,
+        hooks=[lambda state: sched.step()],
+        progress=False,
     )
     assert h.lr == pytest.approx([0.1, 0.05, 0.025])
     assert h.monitor == "train_loss"
 
+    def inverse_time(state):  # a schedule written as a plain hook
+        for group in state.optimizer.param_groups:
+            group["lr"] = 0.01 / (state.epoch + 1)
+
     seen = []
+    model = make_model()
     h = fit(
-        make_model(),
+        model,
         (X, y),
         loss_fn=LOSS,
-        lr=0.01,
+        optimizer=adam(model, lr=0.01),
         num_epochs=5,
-        scheduler=lambda epoch, history: 0.01 / (epoch + 1),
-        hooks=[lambda s: seen.append(s.epoch), lambda s: s.epoch == 3],
-        **QUIET,
+        hooks=[inverse_time, lambda s: seen.append(s.epoch), lambda s: s.epoch == 3],
+        progress=False,
     )
     assert h.lr == pytest.approx([0.01, 0.005, 0.01 / 3])
     assert seen == [1, 2, 3] and h.stopped_early
@@ -242,11 +327,11 @@ def test_reduce_lr_on_plateau_gets_the_monitored_value():
         (X, y),
         loss_fn=LOSS,
         optimizer=opt,
-        scheduler=sched,
+        hooks=[lambda state: sched.step(state.history.value("valid_s"))],
         metrics={"s": lambda y, logits: 0.5},
         monitor="valid_s",
         num_epochs=3,
-        **QUIET,
+        progress=False,
     )
     assert h.lr[-1] < h.lr[0]
 
@@ -258,23 +343,25 @@ def test_gradient_clipping_bounds_the_update():
     before = model.weight.detach().clone()
     fit(
         model,
-        (X, y),
+        TensorBatches(X, y, batch_size=32, shuffle=False),
         loss_fn=LOSS,
         optimizer=torch.optim.SGD(model.parameters(), lr=1.0),
         clip_grad_norm=1e-3,
         num_epochs=1,
-        batch_size=32,
-        shuffle=False,
-        **QUIET,
+        progress=False,
     )
     assert (model.weight.detach() - before).norm() <= 1e-3 + 1e-6
 
 
+# --------------------------------------------------------------------------- #
+# Mixed precision                                                               #
+# --------------------------------------------------------------------------- #
 def test_amp_dtype_choice():
     assert amp_dtype("cpu") is None
     assert amp_dtype("cpu", True) is None
     assert amp_dtype("cuda", False) is None
     assert amp_dtype("cpu", "bfloat16") is torch.bfloat16
+    assert amp_dtype("cpu", "float16") is torch.float16
     assert amp_dtype("cpu", torch.float16) is torch.float16
     with pytest.raises(ParameterError, match="amp"):
         amp_dtype("cpu", "float8")
@@ -285,88 +372,20 @@ def test_fit_under_autocast_on_cpu(amp):
     """The CUDA code path (autocast, and GradScaler for float16) on the CPU."""
     seed_everything(0)
     X, y = make_data(128)
+    model = make_model()
     h = fit(
-        make_model(),
+        model,
         (X, y),
         (X, y),
         loss_fn=LOSS,
-        lr=1e-2,
+        optimizer=adam(model),
         amp=amp,
         num_epochs=3,
         clip_grad_norm=5.0,
-        **QUIET,
+        progress=False,
     )
     assert all(math.isfinite(v) for v in h.train_loss)
     assert h.train_loss[-1] < h.train_loss[0]
-
-
-# --------------------------------------------------------------------------- #
-# Checkpoints and resuming                                                      #
-# --------------------------------------------------------------------------- #
-class Interrupt:
-    """A loss function that raises KeyboardInterrupt at one step (a disconnect)."""
-
-    def __init__(self, at_step: int):
-        self.calls, self.at_step = 0, at_step
-
-    def __call__(self, logits, y):
-        self.calls += 1
-        if self.calls == self.at_step:
-            raise KeyboardInterrupt
-        return LOSS(logits, y)
-
-
-def _run(tmp_path, loss_fn, checkpoint):
-    seed_everything(0)  # the notebook's visible seed, run again after a restart
-    X, y = make_data(96)
-    model = make_model(dropout=0.3)  # dropout: the torch RNG must be restored
-    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
-    history = fit(
-        model,
-        (X[:64], y[:64]),
-        (X[64:], y[64:]),
-        loss_fn=loss_fn,
-        optimizer=opt,
-        scheduler=sched,
-        num_epochs=6,
-        batch_size=16,
-        metrics={"accuracy": accuracy},
-        checkpoint=checkpoint,
-        **QUIET,
-    )
-    return model, history
-
-
-def test_resume_after_interruption_matches_uninterrupted_run(tmp_path):
-    ref_model, ref = _run(tmp_path, LOSS, None)
-    ckpt = tmp_path / "run.pt"
-    with pytest.raises(KeyboardInterrupt):
-        # 4 training steps and 1 validation call per epoch: epoch 4, step 2
-        _run(tmp_path, Interrupt(at_step=5 * 3 + 2), ckpt)
-    saved = training.load_checkpoint(ckpt)
-    assert saved["epoch"] == 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.pt"]  # no tmp file
-    model, history = _run(tmp_path, LOSS, ckpt)
-    for k, v in ref_model.state_dict().items():
-        assert torch.equal(v, model.state_dict()[k]), k
-    assert history.train_loss == ref.train_loss
-    assert history.valid_loss == ref.valid_loss
-    assert history.valid_metrics == ref.valid_metrics
-    assert history.lr == ref.lr and history.best_epoch == ref.best_epoch
-    # A finished run resumes to its end result without training.
-    model2, history2 = _run(tmp_path, Interrupt(at_step=1), ckpt)
-    assert history2.train_loss == ref.train_loss
-    for k, v in ref_model.state_dict().items():
-        assert torch.equal(v, model2.state_dict()[k]), k
-
-
-def test_unreadable_checkpoint_says_so(tmp_path):
-    ckpt = tmp_path / "bad.pt"
-    ckpt.write_bytes(b"not a checkpoint")
-    X, y = make_data(16)
-    with pytest.raises(TrainingError, match="delete it"):
-        fit(make_model(), (X, y), loss_fn=LOSS, checkpoint=ckpt, **QUIET)
 
 
 # --------------------------------------------------------------------------- #
@@ -381,7 +400,6 @@ def test_unreadable_checkpoint_says_so(tmp_path):
         (dict(patience=0), "patience"),
         (dict(clip_grad_norm=-1.0), "clip_grad_norm"),
         (dict(monitor="valid_f1"), "monitor"),
-        (dict(mode="lowest"), "mode"),
         (dict(hooks=[42]), "hooks"),
         (dict(loss_fn="ce"), "loss_fn"),
         (dict(amp="int8"), "amp"),
@@ -389,21 +407,30 @@ def test_unreadable_checkpoint_says_so(tmp_path):
 )
 def test_bad_arguments(kwargs, match):
     X, y = make_data(16)
-    args = dict(loss_fn=LOSS, **QUIET) | kwargs
+    args = dict(loss_fn=LOSS, progress=False) | kwargs
     with pytest.raises(ParameterError, match=match):
         fit(make_model(), (X, y), (X, y), **args)
 
 
 def test_bad_data():
+    from torch.utils.data import DataLoader, TensorDataset
+
     X, y = make_data(16)
+    quiet = dict(loss_fn=LOSS, progress=False)
     with pytest.raises(ParameterError, match="one row per example"):
-        fit(make_model(), (X, y[:10]), loss_fn=LOSS, **QUIET)
+        fit(make_model(), (X, y[:10]), **quiet)
     with pytest.raises(ParameterError, match="pair"):
-        fit(make_model(), (X, y, y), loss_fn=LOSS, **QUIET)
+        fit(make_model(), (X, y, y), **quiet)
     with pytest.raises(ParameterError, match="Dataset"):
-        fit(make_model(), "data.csv", loss_fn=LOSS, **QUIET)
+        fit(make_model(), "data.csv", **quiet)
     with pytest.raises(ParameterError, match="valid_"):
-        fit(make_model(), (X, y), loss_fn=LOSS, monitor="valid_loss", **QUIET)
+        fit(make_model(), (X, y), monitor="valid_loss", **quiet)
+    with pytest.raises(ParameterError, match="empty"):
+        fit(make_model(), (X[:0], y[:0]), **quiet)
+    with pytest.raises(ParameterError, match="pair"):
+        fit(make_model(), DataLoader(TensorDataset(X), batch_size=4), **quiet)
+    with pytest.raises(ParameterError, match="no batch"):
+        fit(make_model(), TensorBatches(X, y, batch_size=32, drop_last=True), **quiet)
 
 
 class NaNAt:
@@ -434,7 +461,7 @@ def test_nan_loss_names_epoch_and_step(n, batch_size, at_step, where, value):
             loss_fn=NaNAt(at_step, value),
             num_epochs=3,
             batch_size=batch_size,
-            **QUIET,
+            progress=False,
         )
     assert "learning rate" in str(info.value)
     assert ("nan" if math.isnan(value) else "inf") in str(info.value)
@@ -449,27 +476,56 @@ def test_cuda_out_of_memory_suggests_smaller_batch(monkeypatch):
 
     monkeypatch.setattr(model, "forward", forward)
     with pytest.raises(TrainingError, match="batch_size=16") as info:
-        fit(model, (X, y), loss_fn=LOSS, batch_size=32, **QUIET)
+        fit(model, (X, y), loss_fn=LOSS, batch_size=32, progress=False)
     assert "epoch 1, step 1" in str(info.value)
-    with pytest.raises(TrainingError, match="batch_size=8"):
+    with pytest.raises(TrainingError, match="batch_size=8") as info:
         evaluate(model, (X, y), loss_fn=LOSS, batch_size=16)
+    assert "evaluation" in str(info.value)
+    with pytest.raises(TrainingError, match="prediction"):
+        predict(model, X)
 
 
-def test_tensors_on_two_devices_say_which_is_where():
-    class Offset(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.linear = nn.Linear(8, 3)
-            self.offset = torch.zeros(3, device="meta")  # not a buffer: left behind
+def test_data_too_large_for_the_device_say_so(monkeypatch):
+    def to(self, *args, **kwargs):
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory")
 
-        def forward(self, x):
-            return self.linear(x) + self.offset
+    batches = TensorBatches(*make_data(16))
+    monkeypatch.setattr(torch.Tensor, "to", to)
+    with pytest.raises(TrainingError, match="Dataset"):
+        batches.to("cuda")
 
+
+class Offset(nn.Module):
+    """A model that keeps a tensor as a plain attribute: not a buffer."""
+
+    def __init__(self, device="meta"):
+        super().__init__()
+        self.linear = nn.Linear(8, 3)
+        self.offset = torch.zeros(3, device=device)  # left behind by .to(device)
+
+    def forward(self, x):
+        return self.linear(x) + self.offset
+
+
+def test_a_stray_tensor_is_found_before_the_first_step():
     X, y = make_data(16)
-    with pytest.raises(TrainingError, match="model is on cpu, the batch is on cpu"):
-        fit(Offset(), (X, y), loss_fn=LOSS, **QUIET)
-    with pytest.raises(TrainingError, match="register_buffer"):
-        predict(Offset(), X)
+    model = Offset()
+    with pytest.raises(TrainingError, match="model is on cpu") as info:
+        fit(model, (X, y), loss_fn=LOSS, progress=False)
+    assert "offset is on meta" in str(info.value)
+    assert "register_buffer('offset'" in str(info.value)
+    assert model.linear.weight.grad is None  # no step was taken
+    for run in (lambda: predict(model, X), lambda: evaluate(model, (X, y))):
+        with pytest.raises(TrainingError, match="offset is on meta"):
+            run()
+    fit(Offset("cpu"), (X, y), loss_fn=LOSS, num_epochs=1, progress=False)
+
+
+def test_a_batch_on_another_device_names_both():
+    model = make_model()
+    with pytest.raises(TrainingError, match="batch is on meta, the model is on cpu"):
+        check_devices(model, torch.zeros(2, 8, device="meta"))
+    check_devices(model, torch.zeros(2, 8))
 
 
 def test_model_on_several_devices_is_refused():
@@ -488,84 +544,24 @@ def test_model_on_several_devices_is_refused():
 # --------------------------------------------------------------------------- #
 def test_tensor_batches_cover_every_example_once():
     X = torch.arange(10).float()[:, None]
-    g = torch.Generator().manual_seed(0)
-    tb = TensorBatches(X, torch.arange(10), batch_size=3, shuffle=True, generator=g)
+    tb = TensorBatches(X, torch.arange(10), batch_size=3, seed=0)
     assert len(tb) == 4
     seen = torch.cat([yb for _, yb in tb])
     assert sorted(seen.tolist()) == list(range(10))
     first = torch.cat([yb for _, yb in tb])
     assert not torch.equal(seen, first)  # a new order each epoch
+    plain = TensorBatches(X, torch.arange(10), batch_size=4, shuffle=False)
+    assert [len(yb) for _, yb in plain] == [4, 4, 2]
 
 
-def test_tensor_batches_shard_over_ranks():
+def test_tensor_batches_shard_over_ranks(monkeypatch):
     X, y = torch.zeros(10, 1), torch.arange(10)
     shards = []
     for rank in range(3):
-        g = torch.Generator().manual_seed(0)  # the same seed on every rank
-        tb = TensorBatches(
-            X, y, batch_size=2, shuffle=True, generator=g, rank=rank, world_size=3
-        )
+        for module in (training_data, distributed):
+            monkeypatch.setattr(module, "rank_and_world_size", lambda r=rank: (r, 3))
+        tb = TensorBatches(X, y, batch_size=2, seed=0).to("cpu", shard=True)
         assert len(tb) == 2
         shards.append(torch.cat([yb for _, yb in tb]).tolist())
     assert all(len(s) == 4 for s in shards)  # padded so every rank has 4
     assert set(sum(shards, [])) == set(range(10))
-
-
-# --------------------------------------------------------------------------- #
-# Progress output                                                               #
-# --------------------------------------------------------------------------- #
-def test_progress_lines_headless(capsys):
-    X, y = make_data(32)
-    fit(make_model(), (X, y), (X, y), loss_fn=LOSS, num_epochs=3, live_plot=False)
-    out = capsys.readouterr()
-    lines = out.out.strip().splitlines()
-    assert len(lines) == 3 and lines[0].startswith("epoch 1/3 | train_loss")
-    assert "valid_accuracy" in lines[0]
-    assert "it/s" not in out.err  # no progress bar in a log
-    fit(make_model(), (X, y), loss_fn=LOSS, num_epochs=2, **QUIET)
-    assert capsys.readouterr().out == ""
-
-
-class FakeHandle:
-    def __init__(self):
-        self.updates = 0
-
-    def update(self, fig):
-        self.updates += 1
-
-
-@pytest.mark.parametrize("static", [False, True])
-def test_live_plot_in_jupyter(monkeypatch, capsys, static):
-    import IPython.display
-
-    shown = []
-
-    def display(obj, display_id=False):
-        shown.append(obj)
-        return FakeHandle()
-
-    monkeypatch.setattr(training, "_in_notebook", lambda: True)
-    monkeypatch.setattr(IPython.display, "display", display)
-    if static:
-        monkeypatch.setenv("MIRDL_STATIC", "1")
-    else:
-        monkeypatch.delenv("MIRDL_STATIC", raising=False)
-        monkeypatch.setattr("tqdm.auto.tqdm", _NoBar)
-    X, y = make_data(32)
-    fit(make_model(), (X, y), (X, y), loss_fn=LOSS, num_epochs=3)
-    assert len(shown) == 1  # one figure, updated in place (live) or final (static)
-    import matplotlib.pyplot as plt
-
-    assert not plt.get_fignums()  # closed, so the inline backend does not redraw
-    assert len(capsys.readouterr().out.strip().splitlines()) == 3
-
-
-class _NoBar:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def update(self, n=1):
-        pass
-
-    def close(self):
-        pass

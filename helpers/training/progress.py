@@ -1,0 +1,95 @@
+"""Progress where the user is looking: a bar, a line per epoch, live curves."""
+
+import sys
+
+from ..env import static_widgets
+
+
+def _in_notebook() -> bool:
+    ipython = sys.modules.get("IPython")  # every Jupyter kernel has imported it
+    return ipython is not None and hasattr(ipython.get_ipython(), "kernel")
+
+
+class Progress:
+    """What ``fit`` shows while it trains: ``fit(..., progress=Progress(...))``.
+
+    ``progress=True`` is ``Progress()``, ``False`` shows nothing. Each part
+    shows on rank 0 where it can be seen: plots in Jupyter, bars in Jupyter
+    and terminals; a headless notebook run (``MIRDL_STATIC=1``, as in CI)
+    gets the lines and the final figure.
+
+    Parameters
+    ----------
+    bar, lines, plot : bool
+        A bar over each epoch's steps; a printed line per epoch (losses,
+        metrics, time, ``*`` for a best); the curves of ``plot_history``.
+
+    The notebooks pass ``progress=True`` or ``False``, never a ``Progress``.
+    """
+
+    def __init__(self, *, bar: bool = True, lines: bool = True, plot: bool = True):
+        self.want = (bar, lines, plot)
+
+    def start(self, enabled: bool = True) -> "Progress":
+        """Decide what to show in this run (``enabled``: on this rank)."""
+        bar, self.lines, plot = (enabled and want for want in self.want)
+        notebook, static = _in_notebook(), static_widgets()
+        self.bar = bar and not static and (notebook or sys.stderr.isatty())
+        self.plot, self.live = plot and notebook, plot and notebook and not static
+        self.fig = self.handle = None
+        return self
+
+    def track(self, batches, epoch: int, num_epochs: int):
+        """``batches``, counted by a bar that closes at the end of the epoch."""
+        if not self.bar:
+            return batches
+        from tqdm.auto import tqdm
+
+        return tqdm(batches, desc=f"epoch {epoch}/{num_epochs}", leave=False)
+
+    def epoch_end(self, history, epoch: int, num_epochs: int) -> None:
+        """Redraw the curves, then print the epoch's line."""
+        if self.live:  # the figure first, so that the lines collect below it
+            self._draw(history)
+        if self.lines:
+            parts = [f"epoch {epoch:>{len(str(num_epochs))}}/{num_epochs}"]
+            for split in ("train", "valid"):
+                for name, values in history.scores(split).items():
+                    parts.append(f"{split}_{name} {values[-1]:.4f}")
+            secs = history.epoch_time[-1]
+            parts.append(f"{secs:.1f} s" if secs >= 1 else f"{1000 * secs:.0f} ms")
+            best = " *" if history.best_epoch == epoch else ""
+            print(" | ".join(parts) + best, flush=True)
+
+    def _draw(self, history) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from ..plotting import plot_history
+
+        if self.fig is None:
+            self.fig = plt.figure(figsize=(7, 3))
+        self.fig.clf()  # plot_history adds a twin axis: start afresh each epoch
+        plot_history(history, ax=self.fig.add_subplot())
+        self.fig.tight_layout()
+        if self.handle is None:
+            self.handle = display(self.fig, display_id=True)
+        else:
+            self.handle.update(self.fig)
+
+    def close(self, history) -> None:
+        """The final curves in a headless notebook; close the figure, so that
+        the inline backend does not draw it a second time."""
+        if self.plot and history.train_loss and not self.live:
+            self._draw(history)
+        if self.fig is not None:
+            import matplotlib.pyplot as plt
+
+            plt.close(self.fig)
+
+
+def as_progress(progress, *, enabled: bool) -> Progress:
+    """``fit``'s ``progress`` argument (bool or :class:`Progress`), started."""
+    if not isinstance(progress, Progress):
+        progress = Progress(bar=progress, lines=progress, plot=progress)
+    return progress.start(enabled)
