@@ -34,15 +34,15 @@ BUILD = ROOT / "build"
 VENV = BUILD / "colab-venv"
 PYTHON = VENV / "bin" / "python"
 NOTEBOOKS = ["02_audio_representations", "04_rnn"]
-#: Unit tests that exercise the version-sensitive APIs (display, widgets, plots).
+#: Unit tests of what IPython, ipywidgets and matplotlib draw: widgets, audio
+#: players, figures, training progress and live plots, exercise verdicts.
 UNIT_TESTS = [
     "test_widgets.py",
     "test_audio.py",
     "test_plotting.py",
-    "test_training*.py",
+    "test_training_progress.py",
+    "test_exercises.py",
 ]
-#: Of the training tests, those of progress lines and live plots (IPython display).
-UNIT_FILTER = "not test_training or live_plot or progress"
 TIMES: dict[str, float] = {}
 #: Run in the same process after the setup cell: no restart needed to import.
 AFTER_SETUP = """
@@ -171,8 +171,8 @@ def test_notebooks_and_unit_tests_run_on_colab_versions(colab):
     """Notebooks under nbval in quick mode, with Colab's versions of everything."""
     start = time.perf_counter()
     notebooks = [ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOKS]
-    units = sorted(p for pattern in UNIT_TESTS for p in (ROOT / "tests").glob(pattern))
-    cmd = [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-k", UNIT_FILTER]
+    units = [ROOT / "tests" / name for name in UNIT_TESTS]
+    cmd = [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
     cmd += ["--nbval-lax", "--nbval-sanitize-with", ROOT / "tests/nbval_sanitize.cfg"]
     # The working tree's helpers (the clone's in CI), the environment's packages;
     # datasets built here with Colab's music21, apart from the main data folder.
