@@ -1,6 +1,7 @@
 # Two commands do everything (see README.md); both create or reuse .venv.
 #   make notebooks   execute all notebooks headless, write build/ (FULL=1: full mode)
-#   make test        unit tests, then every notebook under nbval (quick mode)
+#   make test        unit tests, the Colab-pinned environment (tests/test_colab_env.py),
+#                    then every notebook under nbval (quick mode)
 #   make lab         open the notebooks in JupyterLab
 .PHONY: notebooks test lab venv lint
 
@@ -20,4 +21,4 @@ lint: venv
 	@.venv/bin/ruff check helpers tests benchmarks scripts notebooks
 
 lab: venv
-	@.venv/bin/python -m pip install --quiet jupyterlab && .venv/bin/jupyter lab notebooks
+	@.venv/bin/python -m pip install --quiet -e ".[lab]" && .venv/bin/jupyter lab notebooks

@@ -4,8 +4,9 @@
     python scripts/run_notebooks.py 02_audio_representations --inplace
     python scripts/run_notebooks.py --sync          # only rewrite Colab cells
 
-Quick or full mode follows ``MIRDL_QUICK`` (``make notebooks`` sets it; ``make
-notebooks FULL=1`` runs the full mode). Widgets draw static figures, so the
+Quick or full mode follows ``MIRDL_QUICK``, read by ``helpers.env.quick_mode``
+as the notebooks read it (``make notebooks`` sets it; ``make notebooks FULL=1``
+runs the full mode). Widgets draw static figures, so the
 HTML copies show pictures. Prints, per notebook, the wall time and the claims
 it checked; exits non-zero if any notebook fails.
 """
@@ -18,13 +19,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from helpers.notebook_tools import (  # noqa: E402
-    clean_notebook,
-    execute_notebook,
-    sync_colab_cells,
-)
+from helpers.env import quick_mode
+from notebook_tools import clean_notebook, execute_notebook, sync_colab_cells
 
 
 def main(argv=None) -> int:
@@ -61,7 +59,7 @@ def main(argv=None) -> int:
         return 0
 
     os.environ.setdefault("MIRDL_STATIC", "1")
-    mode = "quick" if os.environ.get("MIRDL_QUICK", "") in {"1", "true"} else "full"
+    mode = "quick" if quick_mode() else "full"
     out = Path(args.out)
     (out / "html").mkdir(parents=True, exist_ok=True)
     print(f"Executing {len(paths)} notebooks in {mode} mode; output in {out}/")

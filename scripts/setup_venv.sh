@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create or reuse the local virtual environment .venv and install what the
-# notebooks and tests need. Re-running is cheap: it reinstalls only when
-# requirements.txt or pyproject.toml changed.
+# notebooks and tests need: the helpers package (editable) with the dependencies
+# and test tools listed in pyproject.toml. Re-running is cheap: it reinstalls
+# only when requirements.txt or pyproject.toml changed.
 #
 #   TORCH_SPEC="torch==2.13.0" bash scripts/setup_venv.sh   # pick a torch first
 set -euo pipefail
@@ -18,11 +19,10 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ -n "${TORCH_SPEC:-}" ]; then
-    # Install torch first so that the range in requirements.txt is already met
+    # Install torch first so that the range in pyproject.toml is already met
     # (an unpinned torch on Linux pulls gigabytes of CUDA packages).
     .venv/bin/python -m pip install --quiet "$TORCH_SPEC"
 fi
-.venv/bin/python -m pip install --quiet -r requirements.txt
-.venv/bin/python -m pip install --quiet --no-deps -e .
+.venv/bin/python -m pip install --quiet -r requirements.txt   # -e .[test]
 echo "$want" > "$stamp"
 echo "Installed into .venv: $(.venv/bin/python -c 'import torch, librosa; print("torch", torch.__version__, "| librosa", librosa.__version__)')"

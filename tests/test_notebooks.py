@@ -1,17 +1,21 @@
 """The notebooks as files: clean, executed, with working Colab cells; and the
-requirement lists in step. Executing the notebooks is nbval's job (``make test``).
+headless runner. Executing the notebooks is nbval's job (``make test``); the
+setup cell on Colab's own versions is ``tests/test_colab_env.py``'s.
 """
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from helpers.notebook_tools import (
+import run_notebooks
+from notebook_tools import (
     REPO_ENV,
+    REPO_URL,
+    NotebookRun,
     clean_notebook,
     colab_badge_source,
     load,
@@ -26,42 +30,6 @@ def _source(cell):
     return (
         "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     )
-
-
-def _requirements(lines):
-    reqs = {}
-    for line in lines:
-        line = line.split("#")[0].strip().removeprefix("- ")
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*([<>=!~].*)", line)
-        if match:
-            reqs[match.group(1).lower().replace("-", "_")] = match.group(2).replace(
-                " ", ""
-            )
-    return reqs
-
-
-def test_requirements_and_environment_list_the_same_ranges():
-    pip = _requirements((ROOT / "requirements.txt").read_text().splitlines())
-    conda_pip = (ROOT / "environment.yml").read_text().split("- pip:")[1]
-    conda = _requirements(conda_pip.splitlines())
-    assert pip == conda
-    assert "torch" in pip and not pip["torch"].startswith("==")
-
-
-def test_package_dependencies_are_a_subset_of_requirements():
-    import tomllib
-
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    deps = _requirements(project["dependencies"])
-    pip = _requirements((ROOT / "requirements.txt").read_text().splitlines())
-    assert deps.items() <= pip.items()
-
-
-def test_cpu_torch_build_satisfies_the_range():
-    from packaging.specifiers import SpecifierSet
-
-    pip = _requirements((ROOT / "requirements.txt").read_text().splitlines())
-    assert "2.13.0" in SpecifierSet(pip["torch"])
 
 
 def test_there_are_notebooks():
@@ -93,47 +61,6 @@ def test_notebook_is_committed_executed_and_clean(path):
         assert not [o for o in cell["outputs"] if o["output_type"] == "error"]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS[:1], ids=lambda p: p.stem)
-def test_colab_setup_cell_installs_helpers(path, tmp_path):
-    """Stand in for Colab: a fake google.colab, the repository at a local clone."""
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    stub = tmp_path / "stub" / "google" / "colab"
-    stub.mkdir(parents=True)
-    (stub.parent / "__init__.py").write_text("")
-    (stub / "__init__.py").write_text("")
-    target = tmp_path / "site"
-    code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
-    script = "\n".join(
-        [
-            _source(code[0]),
-            "assert IN_COLAB",
-            _source(code[1]),
-            "import helpers, pathlib",
-            f"assert pathlib.Path(helpers.__file__).is_relative_to({str(target)!r})",
-            "print('helpers from', helpers.__file__)",
-        ]
-    )
-    env = {
-        **os.environ,
-        REPO_ENV: f"file://{clone}",
-        "PYTHONPATH": os.pathsep.join([str(stub.parents[1]), str(target)]),
-        "PIP_TARGET": str(target),  # install beside, not into, this environment
-        "PIP_NO_DEPS": "1",
-        "MPLBACKEND": "Agg",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
-    assert "helpers from" in out.stdout
-
-
 def test_setup_cell_does_nothing_outside_colab(tmp_path):
     env = {**os.environ, REPO_ENV: "file:///nonexistent"}
     out = subprocess.run(
@@ -144,6 +71,70 @@ def test_setup_cell_does_nothing_outside_colab(tmp_path):
         text=True,
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_repository_address_is_one_setting():
+    """pyproject.toml's Repository URL, used by every badge and setup cell."""
+    assert REPO_URL.startswith("https://github.com/")
+    assert f'"{REPO_URL}"' in setup_cell_source()
+    assert REPO_URL.removeprefix("https://github.com/") in colab_badge_source("x")
+
+
+def test_setup_cell_turns_on_colab_widget_manager_for_ipywidgets_8(tmp_path):
+    """This environment has ipywidgets 8: the cell enables Colab's custom manager.
+
+    pip installs into a folder beside this environment (PIP_TARGET), so nothing
+    changes here; the Colab-pinned environment (ipywidgets 7) checks that the
+    manager stays off there and what the cell installs.
+    """
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    stub = tmp_path / "stub" / "google" / "colab"
+    stub.mkdir(parents=True)
+    (stub.parent / "__init__.py").write_text("")
+    (stub / "__init__.py").write_text("")
+    (stub / "output.py").write_text(
+        "def enable_custom_widget_manager():\n    print('custom widget manager on')\n"
+    )
+    env = {
+        **os.environ,
+        REPO_ENV: f"file://{clone}",
+        "PYTHONPATH": str(stub.parents[1]),
+        "PIP_TARGET": str(tmp_path / "site"),
+        "PIP_NO_DEPS": "1",
+        "TMPDIR": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", setup_cell_source() + "\nassert IN_COLAB"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Installed (Colab has the rest): nothing"
+    assert lines[1:] == ["custom widget manager on"]
+
+
+@pytest.mark.parametrize(
+    "value, mode", [("yes", "quick"), ("1", "quick"), ("0", "full"), ("", "full")]
+)
+def test_run_notebooks_reads_the_mode_as_the_notebooks_do(
+    monkeypatch, tmp_path, capsys, value, mode
+):
+    """``MIRDL_QUICK=yes`` runs quick mode (helpers.env.quick_mode) and says so."""
+
+    def execute(path):
+        return nbformat.v4.new_notebook(), NotebookRun(path, 0.5, ["a claim"])
+
+    monkeypatch.setattr(run_notebooks, "execute_notebook", execute)
+    monkeypatch.setenv("MIRDL_QUICK", value)
+    assert run_notebooks.main([NOTEBOOKS[0].stem, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"Executing 1 notebooks in {mode} mode" in out
+    assert (tmp_path / NOTEBOOKS[0].name).exists()
 
 
 def test_code_and_notebooks_are_ruff_clean():

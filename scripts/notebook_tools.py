@@ -1,8 +1,9 @@
 """Tooling for the notebooks themselves: the Colab cells, cleaning, running.
 
-Used by ``scripts/run_notebooks.py`` and the tests, not by the notebooks. The
-repository address is written here and nowhere else: the Colab badge and the
-setup cell of every notebook are generated from it (``python
+Used by ``scripts/run_notebooks.py`` and the tests, not by the notebooks, so it
+is not part of the installed ``helpers`` package. The repository address is one
+setting, ``[project.urls] Repository`` in ``pyproject.toml``: the Colab badge and
+the setup cell of every notebook are generated from it (``python
 scripts/run_notebooks.py --sync`` rewrites them, and a test checks that they
 match).
 """
@@ -12,10 +13,11 @@ from __future__ import annotations
 import json
 import re
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import CHECK_MARK
+from helpers.checks import CHECK_MARK
 
 __all__ = [
     "REPO_URL",
@@ -29,8 +31,9 @@ __all__ = [
     "execute_notebook",
 ]
 
-#: The public repository (GitHub owner/name) that Colab installs from.
-REPO_URL = "https://github.com/mirdl-tutorial/mirdl-tutorial"
+_PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+#: The public repository (on GitHub) that Colab opens and installs from.
+REPO_URL = tomllib.loads(_PYPROJECT.read_text())["project"]["urls"]["Repository"]
 #: Environment variable that points the setup cell at another copy (tests).
 REPO_ENV = "MIRDL_REPO"
 
@@ -50,12 +53,21 @@ def colab_badge_source(notebook_name: str) -> str:
 
 
 def setup_cell_source() -> str:
-    """Source of the first code cell: install the helpers on Colab, else nothing."""
+    """Source of the first code cell: install the helpers on Colab, else nothing.
+
+    On Colab it installs what Colab lacks and upgrades nothing: the running
+    environment's own versions (``pip list --format=freeze``) are the
+    constraints, so no module that is already imported changes and no restart
+    is needed. It prints one line naming what it installed. Colab draws
+    ipywidgets 7 (what it ships) with its own widget manager; ipywidgets 8
+    needs the custom widget manager, so the cell turns it on for 8 only.
+    """
     return f'''{_SETUP_MARK}: install this tutorial's helpers. Does nothing elsewhere.
 import importlib
 import os
 import subprocess
 import sys
+import tempfile
 
 try:
     import google.colab  # noqa: F401
@@ -65,8 +77,21 @@ except ImportError:
     IN_COLAB = False
 if IN_COLAB:
     repo = os.environ.get("{REPO_ENV}", "{REPO_URL}")
-    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, f"git+{{repo}}"], check=True)
+    pip = [sys.executable, "-m", "pip"]
+    freeze = [*pip, "list", "--format=freeze"]
+    before = set(subprocess.check_output(freeze, text=True).splitlines())
+    pins = os.path.join(tempfile.gettempdir(), "colab-pins.txt")
+    with open(pins, "w") as f:  # Colab's own versions: upgrade nothing
+        f.write("\\n".join(sorted(before)))
+    subprocess.run([*pip, "install", "-q", "-c", pins, f"git+{{repo}}"], check=True)
+    added = set(subprocess.check_output(freeze, text=True).splitlines()) - before
+    print("Installed (Colab has the rest):", ", ".join(sorted(added)) or "nothing")
+    import ipywidgets
+
+    if int(ipywidgets.__version__.split(".")[0]) >= 8:  # Colab ships 7
+        from google.colab import output
+
+        output.enable_custom_widget_manager()
     importlib.invalidate_caches()'''
 
 
