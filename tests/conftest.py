@@ -43,3 +43,14 @@ def phrases():
         y = render_midi(midi_from_notes([(program, notes + chord)], end=2.2))
         out.append(y[: 2 * 22050])
     return np.stack(out)
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny models gain nothing from threads, and lose 10x on a busy machine."""
+    import torch
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

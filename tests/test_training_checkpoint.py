@@ -22,12 +22,7 @@ from helpers.training.checkpoint import VERSION
 LOSS = nn.CrossEntropyLoss()
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def make_data(n, d=8):
@@ -168,32 +163,23 @@ def test_an_early_stopped_run_stays_stopped(tmp_path):
         assert len(h.train_loss) == 2 and h.stopped_early
 
 
-def test_unreadable_checkpoint_says_so(tmp_path):
-    ckpt = tmp_path / "bad.pt"
-    ckpt.write_bytes(b"not a checkpoint")
-    X, y = make_data(16)
-    with pytest.raises(TrainingError, match="delete it"):
-        fit(
-            nn.Linear(8, 3),
-            (X, y),
-            loss_fn=LOSS,
-            hooks=[Checkpoint(ckpt)],
-            progress=False,
-        )
-
-
 @pytest.mark.parametrize(
     "content, found",
     [
         ({"model": {}}, "version None"),  # another program's file
         ({"version": 1, "epoch": 3}, "version 1"),  # an older Checkpoint
         ([1, 2, 3], "version None"),
+        (b"not a checkpoint", "cannot read"),  # not even a torch file
     ],
 )
-def test_foreign_or_older_checkpoint_is_refused(tmp_path, content, found):
+def test_foreign_older_or_unreadable_checkpoint_is_refused(tmp_path, content, found):
     ckpt = tmp_path / "other.pt"
-    torch.save(content, ckpt)
-    with pytest.raises(TrainingError, match=f"{found}, expected {VERSION}"):
+    if isinstance(content, bytes):
+        ckpt.write_bytes(content)
+    else:
+        torch.save(content, ckpt)
+        found = f"{found}, expected {VERSION}"
+    with pytest.raises(TrainingError, match=found):
         load_checkpoint(ckpt)
     X, y = make_data(16)
     with pytest.raises(TrainingError, match="delete it"):
