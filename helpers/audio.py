@@ -233,14 +233,14 @@ def harmonic_tone(midi, duration: float = 0.5, *, sr: int = SR,
 
     Returns
     -------
-    y : np.ndarray [shape=(int(duration * sr),)]
+    y : np.ndarray [shape=(round(duration * sr),)]
     """
     import librosa
 
     sr = validate_sr(sr)
     duration = positive_number(duration, "duration", unit="seconds")
     f0 = librosa.midi_to_hz(midi)
-    t = np.arange(int(duration * sr)) / sr
+    t = np.arange(round(duration * sr)) / sr
     harmonics = enumerate(amplitudes, start=1)
     y = sum(a * np.sin(2 * np.pi * k * f0 * t) for k, a in harmonics if k * f0 < sr / 2)
     envelope = np.exp(-decay * t)

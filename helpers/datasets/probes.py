@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..audio import harmonic_tone
 from ..config import SR
 from ..validate import one_of, positive_int, positive_number
 from .cache import item_rng
@@ -33,10 +34,7 @@ TRIAD_QUALITIES = {
 
 
 def _tone(pitch: float, n: int, sr: int) -> np.ndarray:
-    t = np.arange(n) / sr
-    f0 = 440.0 * 2 ** ((pitch - 69) / 12)
-    y = sum(np.sin(2 * np.pi * k * f0 * t) / k for k in range(1, 7) if k * f0 < sr / 2)
-    return y * np.exp(-2.0 * t)
+    return harmonic_tone(pitch, n / sr, sr=sr, decay=2.0)
 
 
 def make_probes(kind: str = "tones", *, n: int = 64, duration: float = 1.0,
