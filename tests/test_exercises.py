@@ -109,3 +109,41 @@ def test_a_measured_number_is_checked_with_a_tolerance(monkeypatch, capsys):
     assert check("toy", 0.49) is True
     assert check("toy", 1) is False
     assert "measure it again" in capsys.readouterr().out
+
+
+def test_alias_frequency_is_sr_minus_f():
+    assert EXERCISES["alias_frequency"].solution() == SR - 15_000 == 7050
+
+
+@pytest.mark.parametrize(
+    "answer, right, hint",
+    [
+        (7050, True, "folds back"),
+        (7052.5, True, "folds back"),  # within 5 Hz of the measured peak
+        (15_000, False, "above SR / 2"),
+        (15_000 - SR / 2, False, "mirror at SR / 2"),
+        (1000, False, "mirror around it"),
+    ],
+)
+def test_alias_frequency_answers(answer, right, hint, capsys):
+    assert check("alias_frequency", answer) is right
+    assert hint in capsys.readouterr().out
+
+
+def test_two_tone_window_is_the_shortest_that_resolves():
+    assert EXERCISES["two_tone_window"].solution() == 2048
+
+
+@pytest.mark.parametrize(
+    "answer, right, hint",
+    [
+        (2048, True, "enough for a dip"),
+        (4096, False, "shorter window also does"),
+        (1024, False, "merge into 1 peak"),
+        (256, False, "merge into 1 peak"),
+        (3000, False, "choose one of"),
+    ],
+)
+def test_two_tone_window_answers(answer, right, hint, capsys):
+    assert check("two_tone_window", answer) is right
+    assert hint in capsys.readouterr().out

@@ -123,8 +123,8 @@ def chord_targets(
 ) -> np.ndarray:
     """Frame-wise chord classes of labelled segments.
 
-    Introduced in ``02_audio_representations``. The inverse of
-    :func:`frames_to_segments` (see the frame convention in the module
+    Used by :class:`~helpers.datasets.FeatureDataset` (``target="chords"``). The
+    inverse of :func:`frames_to_segments` (see the frame convention in the module
     docstring); frames whose centre lies in no segment are class 24 (no chord).
 
     Parameters

@@ -1,6 +1,6 @@
 """``probes``: small synthetic signals for toy examples.
 
-Introduced in ``02_audio_representations``; ``03_cnn`` trains on triads.
+Introduced in ``03_cnn``, which trains on triads.
 Generated in memory, deterministic (same seed, same samples), no cache:
 
 - ``"tones"``: harmonic tones (6 partials, amplitude 1/k, exponential decay)
@@ -41,7 +41,7 @@ def make_probes(kind: str = "tones", *, n: int = 64, duration: float = 1.0,
                 sr: int = SR, seed: int = 0) -> dict:
     """Generate a small labelled set of synthetic signals.
 
-    Introduced in ``02_audio_representations``.
+    Introduced in ``03_cnn``.
 
     Parameters
     ----------
