@@ -54,3 +54,29 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(n)
+
+
+@pytest.fixture(scope="session")
+def fake_colab():
+    """``make(folder) -> (clone, stub_path)``: a clone of this repository to install
+    from, and a folder to put on PYTHONPATH holding a stand-in ``google.colab``
+    whose ``output.enable_custom_widget_manager()`` prints that it ran."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+
+    def make(folder):
+        clone = folder / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(root), str(clone)], check=True)
+        stub = folder / "stub" / "google" / "colab"
+        stub.mkdir(parents=True)
+        (stub.parent / "__init__.py").write_text("")
+        (stub / "__init__.py").write_text("")
+        (stub / "output.py").write_text(
+            "def enable_custom_widget_manager():\n"
+            "    print('custom widget manager on')\n"
+        )
+        return clone, stub.parents[1]
+
+    return make

@@ -101,7 +101,7 @@ def _build() -> None:
 
 
 @pytest.fixture(scope="module")
-def colab(tmp_path_factory):
+def colab(tmp_path_factory, fake_colab):
     """The built environment after the setup cell ran: what it printed and added."""
     start = time.perf_counter()
     try:
@@ -114,21 +114,13 @@ def colab(tmp_path_factory):
 
     start = time.perf_counter()
     tmp = tmp_path_factory.mktemp("colab")
-    clone = tmp / "clone"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    stub = tmp / "stub" / "google" / "colab"
-    stub.mkdir(parents=True)
-    (stub.parent / "__init__.py").write_text("")
-    (stub / "__init__.py").write_text("")
-    (stub / "output.py").write_text(
-        "def enable_custom_widget_manager():\n    print('custom widget manager on')\n"
-    )
+    clone, stub_path = fake_colab(tmp)
     before = _freeze()
     cell = _run(
         [PYTHON, "-c", setup_cell_source() + AFTER_SETUP],
         cwd=tmp,
         env=_env(
-            **{REPO_ENV: f"file://{clone}", "PYTHONPATH": str(stub.parents[1])},
+            **{REPO_ENV: f"file://{clone}", "PYTHONPATH": str(stub_path)},
             TMPDIR=str(tmp),
         ),
         timeout=600,

@@ -80,26 +80,20 @@ def test_repository_address_is_one_setting():
     assert REPO_URL.removeprefix("https://github.com/") in colab_badge_source("x")
 
 
-def test_setup_cell_turns_on_colab_widget_manager_for_ipywidgets_8(tmp_path):
+def test_setup_cell_turns_on_colab_widget_manager_for_ipywidgets_8(
+    tmp_path, fake_colab
+):
     """This environment has ipywidgets 8: the cell enables Colab's custom manager.
 
     pip installs into a folder beside this environment (PIP_TARGET), so nothing
     changes here; the Colab-pinned environment (ipywidgets 7) checks that the
     manager stays off there and what the cell installs.
     """
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    stub = tmp_path / "stub" / "google" / "colab"
-    stub.mkdir(parents=True)
-    (stub.parent / "__init__.py").write_text("")
-    (stub / "__init__.py").write_text("")
-    (stub / "output.py").write_text(
-        "def enable_custom_widget_manager():\n    print('custom widget manager on')\n"
-    )
+    clone, stub_path = fake_colab(tmp_path)
     env = {
         **os.environ,
         REPO_ENV: f"file://{clone}",
-        "PYTHONPATH": str(stub.parents[1]),
+        "PYTHONPATH": str(stub_path),
         "PIP_TARGET": str(tmp_path / "site"),
         "PIP_NO_DEPS": "1",
         "TMPDIR": str(tmp_path),
