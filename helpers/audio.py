@@ -8,6 +8,7 @@ a message that says what was expected, not deep inside librosa or PyTorch.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -252,7 +253,8 @@ def harmonic_tone(midi, duration: float = 0.5, *, sr: int = SR,
     return (peak * y / np.abs(y).max()).astype(np.float32)
 
 
-def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True, compress: bool = True):
+def play(y: np.ndarray, sr: int = SR, *, caption: str | None = None,
+         normalize: bool = True, compress: bool = True):
     """Return an inline audio player for a notebook. Introduced in ``01_background``.
 
     Parameters
@@ -260,6 +262,9 @@ def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True, compress: bool 
     y : np.ndarray [shape=(n,)], float
     sr : int
         Sample rate in Hz.
+    caption : str, optional
+        What the listener hears ("C major triad, piano"), shown above the
+        player, so that a row of players says which is which.
     normalize : bool
         Scale to full range (``False`` keeps relative loudness between players).
     compress : bool
@@ -274,7 +279,6 @@ def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True, compress: bool 
     import io
 
     import soundfile as sf
-    from IPython.display import Audio
 
     y = validate_audio(y)
     sr = validate_sr(sr)
@@ -289,7 +293,30 @@ def play(y: np.ndarray, sr: int = SR, *, normalize: bool = True, compress: bool 
         except (sf.LibsndfileError, TypeError, ValueError, RuntimeError):
             pass  # an older libsndfile without MP3: embed WAV instead
         else:
-            player = Audio(data=buffer.getvalue())
+            player = _player_class()(data=buffer.getvalue(), caption=caption)
             player.mimetype = "audio/mpeg"
             return player
-    return Audio(y, rate=sr, normalize=False)
+    return _player_class()(y, rate=sr, normalize=False, caption=caption)
+
+
+@functools.cache  # one class, made when the first player is (IPython loads then)
+def _player_class():
+    from IPython.display import Audio
+
+    class Player(Audio):
+        """An ``Audio`` player with an optional caption above it."""
+
+        def __init__(self, *args, caption=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.caption = caption
+
+        def _repr_html_(self):
+            from html import escape
+
+            html = super()._repr_html_()
+            if not self.caption:
+                return html
+            return ('<figure style="margin: 0.3em 0">'
+                    f"<figcaption>{escape(self.caption)}</figcaption>{html}</figure>")
+
+    return Player

@@ -95,6 +95,9 @@ def test_validate_audio_names_the_argument():
 def test_play(harmonic_note, sr):
     player = play(harmonic_note, sr)
     assert "<audio" in player._repr_html_() and "audio/mpeg" in player._repr_html_()
+    assert "figcaption" not in player._repr_html_()
+    html = play(harmonic_note, sr, caption="A4 <harmonic>")._repr_html_()
+    assert "<figcaption>A4 &lt;harmonic&gt;</figcaption>" in html and "<audio" in html
     wav = play(harmonic_note, sr, compress=False)
     assert len(player.data) < len(wav.data) / 3  # MP3 keeps notebooks small
     assert play(np.zeros(100, np.float32), sr, normalize=True).data

@@ -87,7 +87,12 @@ def test_live_plot_in_jupyter(monkeypatch, capsys, jupyter, static):
     fit(make_model(), (X, y), (X, y), loss_fn=LOSS, num_epochs=3, batch_size=8)
     assert len(jupyter) == 1  # one figure, updated in place (live) or final (static)
     assert not plt.get_fignums()  # closed, so the inline backend does not redraw
-    assert len(capsys.readouterr().out.strip().splitlines()) == 3
+    lines = capsys.readouterr().out.strip().splitlines()
+    if static:  # headless: one summary line instead of a line per epoch
+        assert len(lines) == 1 and lines[0].startswith("3 epochs in ")
+        assert "best valid_loss" in lines[0] and "valid_accuracy" in lines[0]
+    else:
+        assert len(lines) == 3 and lines[0].startswith("epoch 1/3")
     # live: a bar over the 4 steps of each epoch; headless: none
     assert [bar.steps for bar in FakeBar.made] == ([] if static else [4, 4, 4])
 

@@ -15,8 +15,8 @@ class Progress:
 
     ``progress=True`` is ``Progress()``, ``False`` shows nothing. Each part
     shows on rank 0 where it can be seen: plots in Jupyter, bars in Jupyter
-    and terminals; a headless notebook run (``MIRDL_STATIC=1``, as in CI)
-    gets the lines and the final figure.
+    and terminals. A headless notebook run (``MIRDL_STATIC=1``, as in CI)
+    gets one summary line instead of a line per epoch, and the final figure.
 
     Parameters
     ----------
@@ -32,8 +32,10 @@ class Progress:
 
     def start(self, enabled: bool = True) -> "Progress":
         """Decide what to show in this run (``enabled``: on this rank)."""
-        bar, self.lines, plot = (enabled and want for want in self.want)
+        bar, lines, plot = (enabled and want for want in self.want)
         notebook, static = _in_notebook(), static_widgets()
+        headless = notebook and static  # a notebook run by nbconvert or nbval
+        self.lines, self.summary = lines and not headless, lines and headless
         self.bar = bar and not static and (notebook or sys.stderr.isatty())
         self.plot, self.live = plot and notebook, plot and notebook and not static
         self.fig = self.handle = None
@@ -78,14 +80,29 @@ class Progress:
             self.handle.update(self.fig)
 
     def close(self, history) -> None:
-        """The final curves in a headless notebook; close the figure, so that
-        the inline backend does not draw it a second time."""
+        """The summary line and the final curves in a headless notebook; close
+        the figure, so that the inline backend does not draw it a second time."""
+        if self.summary and history.train_loss:
+            print(summary_line(history), flush=True)
         if self.plot and history.train_loss and not self.live:
             self._draw(history)
         if self.fig is not None:
             import matplotlib.pyplot as plt
 
             plt.close(self.fig)
+
+
+def summary_line(history) -> str:
+    """One line for a whole run: epochs, time, last scores and the best epoch."""
+    epochs, secs = len(history.train_loss), sum(history.epoch_time)
+    parts = [f"{epochs} epoch{'s' * (epochs != 1)} in {secs:.1f} s"]
+    for split in ("train", "valid"):
+        for name, values in history.scores(split).items():
+            parts.append(f"{split}_{name} {values[-1]:.4f}")
+    if history.best_epoch is not None:
+        parts.append(f"best {history.monitor} {history.best_value:.4f} "
+                     f"(epoch {history.best_epoch})")
+    return " | ".join(parts)
 
 
 def as_progress(progress, *, enabled: bool) -> Progress:
