@@ -300,3 +300,75 @@ def find_dangling(page, settle: float = 30) -> list[str]:
         for node in page.get_by_text(text).all():
             found.append(node.inner_text()[:120])
     return found
+
+
+_JS_EXPLORERS = """() => {
+  const roots = [...document.querySelectorAll('.jp-Notebook .jupyter-widgets')]
+    .filter((node) => node.querySelector('.widget-output')
+                      && node.querySelector('.widget-inline-hbox')
+                      && !node.parentElement.closest('.jupyter-widgets'));
+  roots.forEach((node, i) => node.setAttribute('data-explorer', i));
+  return roots.length;
+}"""
+
+
+def _figure(root) -> str:
+    images = root.locator(".widget-output img")
+    return images.first.get_attribute("src") if images.count() else ""
+
+
+def _change(control) -> str:
+    """Move one control to another value, as a user would; what was done."""
+    select = control.locator("select")
+    if select.count():
+        options = select.locator("option").all_inner_texts()
+        current = select.evaluate("s => s.selectedIndex")
+        target = (current + 1) % len(options)
+        select.select_option(index=target)
+        return f"chose {options[target]!r}"
+    handle = control.locator(".noUi-handle")
+    if handle.count():
+        now = float(handle.get_attribute("aria-valuenow"))
+        top = float(handle.get_attribute("aria-valuemax"))
+        key = "ArrowLeft" if now >= top else "ArrowRight"
+        handle.focus()
+        handle.press(key)
+        return f"pressed {key}"
+    box = control.locator("input[type=checkbox]")
+    if box.count():
+        box.click()
+        return "clicked"
+    raise ValueError("a control the test does not know how to move")
+
+
+def drive_explorers(page, report: Report, shots, timeout: float = 60) -> None:
+    """Move every control of every explorer; its figure must change each time."""
+    count = page.evaluate(_JS_EXPLORERS)
+    for i in range(count):
+        root = page.locator(f'[data-explorer="{i}"]')
+        root.scroll_into_view_if_needed()
+        found = {"index": i, "controls": [], "problems": []}
+        controls = root.locator(".widget-inline-hbox").all()
+        if not _figure(root):
+            found["problems"].append("shows no figure")
+        for j, control in enumerate(controls):
+            label = control.locator(".widget-label").first
+            text = label.inner_text().strip() if label.count() else ""
+            if not text:
+                found["problems"].append(f"control {j} has no label")
+            before = _figure(root)
+            try:
+                action = _change(control)
+            except ValueError as error:
+                found["problems"].append(f"control {text or j}: {error}")
+                continue
+            deadline = time.monotonic() + timeout
+            while _figure(root) in ("", before) and time.monotonic() < deadline:
+                time.sleep(0.25)
+            changed = _figure(root) not in ("", before)
+            found["controls"].append((text, action, changed))
+            if not changed:
+                found["problems"].append(f"control {text or j}: the figure did not "
+                                         f"change after it {action}")
+        root.screenshot(path=str(shots / f"{report.name}-explorer{i}.png"))
+        report.explorers.append(found)
