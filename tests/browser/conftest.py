@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from labdriver import CHROMIUM_ARGS, CHROMIUM, ROOT, LabServer, missing  # noqa: E402
+from labdriver import CHROMIUM, CHROMIUM_ARGS, ROOT, LabServer, missing  # noqa: E402
 
 REASON = missing()
 if REASON:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from labdriver import Report, find_dangling, inspect_outputs, open_notebook, run_all
-from labdriver import save_restart_reopen
+from labdriver import (
+    Report,
+    find_dangling,
+    inspect_outputs,
+    open_notebook,
+    run_all,
+    save_restart_reopen,
+)
 
 SETUP = "import matplotlib.pyplot as plt\nimport numpy as np\n"
 NOTEBOOKS = {

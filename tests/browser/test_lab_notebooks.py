@@ -12,8 +12,18 @@ folder printed at the start.
 from __future__ import annotations
 
 import pytest
-from labdriver import ROOT, Report, copy_notebooks, drive_explorers, find_dangling
-from labdriver import inspect_outputs, open_notebook, run_all, save_restart_reopen
+from labdriver import (
+    ROOT,
+    Report,
+    copy_notebooks,
+    drive_explorers,
+    find_dangling,
+    inspect_outputs,
+    open_notebook,
+    run_all,
+    save_restart_reopen,
+    screenshot_explorers,
+)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -28,11 +38,13 @@ def test_notebook_in_jupyterlab(path, lab, lab_root, page, screenshots):
     page.screenshot(path=str(screenshots / f"{path.stem}-run.png"))
     inspect_outputs(page, report)
     drive_explorers(page, report, screenshots)
-    page.evaluate("() => window.jupyterapp.shell.currentWidget.node.querySelectorAll("
-                  "'.jp-WindowedPanel-outer, .jp-Notebook').forEach(n => n.scrollTop = 0)")
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.node"
+                  ".querySelectorAll('.jp-WindowedPanel-outer, .jp-Notebook')"
+                  ".forEach(n => n.scrollTop = 0)")
     page.screenshot(path=str(screenshots / f"{path.stem}-first-screen.png"))
     save_restart_reopen(page, lab, name)
     report.dangling = find_dangling(page)
+    screenshot_explorers(page, screenshots, f"{path.stem}-reopened-explorer")
     page.screenshot(path=str(screenshots / f"{path.stem}-reopened.png"))
     print(
         f"\n{path.stem}: ran in {report.seconds:.0f} s; {report.executed}/"
