@@ -35,7 +35,7 @@ _JS_MATHS = """async () => {
     if (found) raw.push(found[0]);
   }
   return {loaded: true, typeset: jax.length,
-          rendered: document.querySelectorAll('span.MathJax, div.MathJax_Display').length,
+          rendered: document.querySelectorAll('.MathJax, .MathJax_Display').length,
           errors: jax.filter((j) => j.texError).map((j) => j.originalText), raw};
 }"""
 
