@@ -23,12 +23,29 @@ if REASON:
     collect_ignore_glob = ["test_*.py"]
 
 
+SECONDS = {"total": 0.0, "tests": 0}
+HERE = Path(__file__).parent
+
+
+def pytest_runtest_logreport(report):
+    """Add up the browser tests' time (fixtures included) for the summary."""
+    if Path(report.fspath).resolve().parent == HERE:
+        SECONDS["total"] += report.duration
+        SECONDS["tests"] += report.when == "call"
+
+
 def pytest_terminal_summary(terminalreporter):
     if REASON:
         terminalreporter.write_line(
             f"browser tests skipped ({REASON}): apt-get install chromium, "
             'pip install -e ".[browser]", then make test-browser'
         )
+    elif SECONDS["tests"]:
+        line = f"browser tests: {SECONDS['tests']} in {SECONDS['total']:.0f} s"
+        terminalreporter.write_line(line)
+        out = ROOT / "build"
+        out.mkdir(exist_ok=True)
+        (out / "browser-times.txt").write_text(line + "\n")
 
 
 @pytest.fixture(scope="session")

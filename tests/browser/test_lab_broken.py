@@ -14,6 +14,7 @@ from labdriver import (
 )
 
 SETUP = "import matplotlib.pyplot as plt\nimport numpy as np\n"
+pytestmark = pytest.mark.browser
 NOTEBOOKS = {
     "clean": [SETUP + "from helpers.checks import check\ncheck('one is one', 1 == 1)"],
     "error": ["raise ValueError('deliberately broken')"],

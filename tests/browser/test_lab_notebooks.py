@@ -25,6 +25,7 @@ from labdriver import (
     screenshot_explorers,
 )
 
+pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -17,6 +17,7 @@ import pytest
 from build_site import build
 from labdriver import _JS_AUDIO, _JS_IMAGES, ROOT
 
+pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 _JS_MATHS = """async () => {
   if (!window.MathJax || !MathJax.Hub) return {loaded: false};
