@@ -180,7 +180,7 @@ _JS_READY = "() => !!(window.jupyterapp && window.jupyterapp.shell.currentWidget
     " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"\
     " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"\
     ".connectionStatus === 'connected')"
-_JS_CELLS = """() => {
+JS_CELLS = """() => {
   const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
   const out = [];
   for (let i = 0; i < cells.length; i++) {
@@ -190,7 +190,7 @@ _JS_CELLS = """() => {
   }
   return out;
 }"""
-_JS_AUDIO = """async () => {
+JS_AUDIO = """async () => {
   const players = [...document.querySelectorAll('.jp-Notebook audio')];
   const wait = (a) => new Promise((done) => {
     if (a.readyState >= 1 || a.error) return done();
@@ -208,7 +208,7 @@ _JS_AUDIO = """async () => {
             caption: caption ? caption.textContent.trim() : ''};
   });
 }"""
-_JS_IMAGES = """async () => {
+JS_IMAGES = """async () => {
   const images = [...document.querySelectorAll('.jp-Notebook img')];
   const wait = (img) => img.complete ? Promise.resolve() : new Promise((done) => {
     img.addEventListener('load', done, {once: true});
@@ -237,7 +237,7 @@ def screenshot_explorers(page, folder, stem: str) -> int:
     return count
 
 
-def _text(output: dict) -> str:
+def output_text(output: dict) -> str:
     if output.get("output_type") == "stream":
         text = output.get("text", "")
     else:
@@ -273,7 +273,7 @@ def inspect_outputs(page, report: Report) -> None:
     """Errors, stderr, check lines, audio players and images of the open notebook."""
     from helpers.checks import CHECK_MARK
 
-    cells = page.evaluate(_JS_CELLS)
+    cells = page.evaluate(JS_CELLS)
     report.cells = len(cells)
     report.executed = sum(c["count"] is not None for c in cells)
     for cell in cells:
@@ -284,14 +284,14 @@ def inspect_outputs(page, report: Report) -> None:
                     (cell["index"], f"{output.get('ename')}: {output.get('evalue')}")
                 )
             elif kind == "stream" and output.get("name") == "stderr":
-                report.stderr.append((cell["index"], _text(output)))
-            for line in _text(output).splitlines():
+                report.stderr.append((cell["index"], output_text(output)))
+            for line in output_text(output).splitlines():
                 if line.startswith(CHECK_MARK):
                     report.checks += 1
                 elif "check:" in line and ("✘" in line or "FAILED" in line):
                     report.failed_checks.append(line)
-    report.audio = page.evaluate(_JS_AUDIO)
-    report.images = page.evaluate(_JS_IMAGES)
+    report.audio = page.evaluate(JS_AUDIO)
+    report.images = page.evaluate(JS_IMAGES)
 
 
 def save_restart_reopen(page, server: LabServer, name: str) -> None:

@@ -15,7 +15,7 @@ import re
 
 import pytest
 from build_site import build
-from labdriver import _JS_AUDIO, _JS_IMAGES, ROOT
+from labdriver import JS_AUDIO, JS_IMAGES, ROOT
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -84,8 +84,8 @@ def test_site_page(i, site, offline_page, screenshots):
     stem = NOTEBOOKS[i].stem
     page.goto((out / f"{stem}.html").as_uri())
     maths = page.evaluate(_JS_MATHS)
-    audio = page.evaluate(_JS_AUDIO.replace(".jp-Notebook audio", "audio"))
-    images = page.evaluate(_JS_IMAGES.replace(".jp-Notebook img", "img"))
+    audio = page.evaluate(JS_AUDIO.replace(".jp-Notebook audio", "audio"))
+    images = page.evaluate(JS_IMAGES.replace(".jp-Notebook img", "img"))
     page.screenshot(path=str(screenshots / f"site-{stem}.png"))
     first_maths = page.locator("div.MathJax_Display, span.MathJax").first
     if first_maths.count():
