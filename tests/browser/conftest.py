@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from labdriver import CHROMIUM, CHROMIUM_ARGS, ROOT, LabServer, missing  # noqa: E402
+from labdriver import CHROMIUM, CHROMIUM_ARGS, ROOT, SUMMARY, LabServer, missing  # noqa: E402
 
 REASON = missing()
 if REASON:
@@ -41,19 +41,23 @@ def pytest_terminal_summary(terminalreporter):
             'pip install -e ".[browser]", then make test-browser'
         )
     elif SECONDS["tests"]:
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
         line = f"browser tests: {SECONDS['tests']} in {SECONDS['total']:.0f} s"
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(f"{line}; screenshots in {SHOTS}")
         out = ROOT / "build"
         out.mkdir(exist_ok=True)
         (out / "browser-times.txt").write_text(line + "\n")
 
 
+SHOTS = Path(os.environ.get("MIRDL_SCREENSHOTS", ROOT / "build" / "browser"))
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    folder = Path(os.environ.get("MIRDL_SCREENSHOTS", ROOT / "build" / "browser"))
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"\nscreenshots in {folder}")
-    return folder
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots in {SHOTS}")
+    return SHOTS
 
 
 @pytest.fixture(scope="session")

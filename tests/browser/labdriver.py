@@ -37,6 +37,8 @@ TEST_SETTINGS = {
 }
 #: What JupyterLab writes where a widget's model is gone.
 DANGLING = "Error displaying widget"
+#: One line per notebook or page checked, printed at the end of the run.
+SUMMARY: list[str] = []
 
 
 def missing() -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from labdriver import (
     ROOT,
+    SUMMARY,
     Report,
     copy_notebooks,
     drive_explorers,
@@ -47,8 +48,8 @@ def test_notebook_in_jupyterlab(path, lab, lab_root, page, screenshots):
     report.dangling = find_dangling(page)
     screenshot_explorers(page, screenshots, f"{path.stem}-reopened-explorer")
     page.screenshot(path=str(screenshots / f"{path.stem}-reopened.png"))
-    print(
-        f"\n{path.stem}: ran in {report.seconds:.0f} s; {report.executed}/"
+    SUMMARY.append(
+        f"{path.stem} in JupyterLab: ran in {report.seconds:.0f} s; {report.executed}/"
         f"{report.cells} code cells, {report.checks} checks passed, "
         f"{len(report.audio)} players, {len(report.images)} images, "
         f"{len(report.explorers)} explorers "

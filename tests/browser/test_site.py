@@ -15,7 +15,7 @@ import re
 
 import pytest
 from build_site import build
-from labdriver import JS_AUDIO, JS_IMAGES, ROOT
+from labdriver import JS_AUDIO, JS_IMAGES, ROOT, SUMMARY
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -91,7 +91,7 @@ def test_site_page(i, site, offline_page, screenshots):
     if first_maths.count():
         first_maths.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots / f"site-{stem}-maths.png"))
-    print(f"\n{stem}: {len(audio)} players, {len(images)} images, "
+    SUMMARY.append(f"{stem} on the site: {len(audio)} players, {len(images)} images, "
           f"{maths.get('typeset')} formulas typeset")
     problems = [w for w in warnings if w.startswith(NOTEBOOKS[i].name)]
     problems += [f"refused to fetch {url}" for url in page.refused]
