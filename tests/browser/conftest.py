@@ -73,12 +73,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
     context.close()
+    if "lab" in request.fixturenames:
+        request.getfixturevalue("lab").shut_down_kernels()
 
 
 @pytest.fixture(scope="session")

@@ -122,6 +122,11 @@ class LabServer:
             body = response.read()
         return json.loads(body) if body else None
 
+    def shut_down_kernels(self) -> None:
+        """End every notebook's session and kernel (each holds its memory)."""
+        for session in self.api("GET", "sessions"):
+            self.api("DELETE", f"sessions/{session['id']}")
+
     def lab_url(self, path: str) -> str:
         return f"{self.url}/lab/tree/{path}?token={self.token}&reset"
 
