@@ -342,10 +342,16 @@ def plot_lr_sweep(lrs, final_losses: dict, *, ax=None):
     return fig, ax
 
 
-def plot_curves(curves: dict, *, xlabel, ylabel, title=None, ax=None, logy=False):
-    """One line per ``{label: values}``, against their index.
+def plot_curves(curves: dict, *, xlabel, ylabel, x=None, title=None, ax=None, logy=False):
+    """One line per ``{label: values}``, against ``x`` (default 1, 2, ...).
 
     Introduced in ``01_background``.
+
+    Parameters
+    ----------
+    curves : dict of str to sequence of float
+    x : sequence of float, optional
+        Shared x values; a shorter curve uses the first ``len(values)``.
 
     Returns
     -------
@@ -353,7 +359,8 @@ def plot_curves(curves: dict, *, xlabel, ylabel, title=None, ax=None, logy=False
     """
     fig, ax = new_axes(ax, figsize=(7, 3))
     for name, values in curves.items():
-        ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3, label=name)
+        xs = np.arange(1, len(values) + 1) if x is None else np.asarray(x)[: len(values)]
+        ax.plot(xs, values, "o-" if len(values) <= 50 else "-", ms=3, label=name)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title,
            yscale="log" if logy else "linear")
     ax.legend(fontsize="small")
