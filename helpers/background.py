@@ -27,6 +27,7 @@ __all__ = [
     "plot_milestones",
     "plot_pipelines",
     "shift_bins",
+    "silent_units",
     "stretch_frames",
 ]
 
@@ -255,36 +256,39 @@ def stretch_frames(X: torch.Tensor, rate: float) -> torch.Tensor:
     return out
 
 
-def mix_notes(X: torch.Tensor, y: torch.Tensor, n: int, n_classes: int, rng):
-    """Mixtures of two notes of different classes, and the single notes.
+def mix_notes(X: torch.Tensor, y: torch.Tensor, classes, rng, pairs_per_note: int = 3):
+    """Mixtures of two notes of different classes, and the single notes, as tags.
 
-    Each note is first brought to the same peak level; two notes are mixed by
-    adding their mel powers (what the mel spectrogram of the summed audio is,
-    up to phase). Introduced in ``01_background``.
+    Only notes of ``classes`` are used. Each note is first brought to the same
+    peak level; two notes are mixed by adding their mel powers (what the mel
+    spectrogram of the summed audio is, up to phase). Introduced in
+    ``01_background``.
 
     Parameters
     ----------
     X : torch.Tensor [shape=(notes, mels, frames)], log-mel in dB
-    y : torch.Tensor [shape=(notes,)], class of each note
-    n : int
-        Pairs to draw (pairs of one class are dropped).
-    n_classes : int
+    y : torch.Tensor [shape=(notes,)], class index of each note
+    classes : list of int
+        The classes kept, in the order of the tag columns.
     rng : np.random.Generator
+    pairs_per_note : int
+        Pairs drawn per kept note (pairs of one class are dropped).
 
     Returns
     -------
-    M : torch.Tensor [shape=(pairs + notes, mels, frames)], log-mel in dB
-    T : torch.Tensor [shape=(pairs + notes, n_classes)], 1 for each class present
+    M : torch.Tensor [shape=(clips, mels, frames)], log-mel in dB (pairs, then notes)
+    T : torch.Tensor [shape=(clips, len(classes))], 1 for each class present
     """
-    A = X - X.amax(dim=(1, 2), keepdim=True)  # every note peaks at 0 dB
-    i, j = rng.integers(len(y), size=n), rng.integers(len(y), size=n)
-    keep = (y[i] != y[j]).numpy()
-    i, j = i[keep], j[keep]
+    keep = torch.isin(y, torch.tensor(classes))
+    A = X[keep] - X[keep].amax(dim=(1, 2), keepdim=True)  # every note peaks at 0 dB
+    t = torch.tensor([classes.index(int(v)) for v in y[keep]])
+    n = pairs_per_note * len(t)
+    i, j = rng.integers(len(t), size=n), rng.integers(len(t), size=n)
+    different = (t[i] != t[j]).numpy()
+    i, j = i[different], j[different]
     pairs = 10 * torch.log10(10 ** (A[i] / 10) + 10 ** (A[j] / 10))
-    T = torch.nn.functional.one_hot(y[i], n_classes) + torch.nn.functional.one_hot(
-        y[j], n_classes)
-    T_single = torch.nn.functional.one_hot(y, n_classes)
-    return torch.cat([pairs, A]), torch.cat([T, T_single]).float()
+    one_hot = torch.nn.functional.one_hot(t, len(classes))
+    return torch.cat([pairs, A]), torch.cat([one_hot[i] + one_hot[j], one_hot]).float()
 
 
 def plot_learning_curves(sizes, curves: dict, *, chance=None, unit="notes", ax=None):
@@ -334,7 +338,7 @@ def plot_lr_sweep(lrs, final_losses: dict, *, ax=None):
     """
     fig, ax = new_axes(ax, figsize=(7, 3.2))
     for name, losses in final_losses.items():
-        ax.plot(lrs, losses, "o-", ms=3, label=name, ls="--" if "Adam" in name else "-")
+        ax.plot(lrs, losses, "o--" if "Adam" in name else "o-", ms=3, label=name)
         ax.plot(lrs[np.argmin(losses)], np.min(losses), "k*", ms=9)
     ax.set(xscale="log", yscale="log", xlabel="learning rate",
            ylabel="training loss at the end", title="learning-rate sweep (stars: best)")
@@ -342,7 +346,8 @@ def plot_lr_sweep(lrs, final_losses: dict, *, ax=None):
     return fig, ax
 
 
-def plot_curves(curves: dict, *, xlabel, ylabel, x=None, title=None, ax=None, logy=False):
+def plot_curves(curves: dict, *, xlabel, ylabel, x=None, title=None, ax=None,
+                logy=False):
     """One line per ``{label: values}``, against ``x`` (default 1, 2, ...).
 
     Introduced in ``01_background``.
@@ -359,9 +364,37 @@ def plot_curves(curves: dict, *, xlabel, ylabel, x=None, title=None, ax=None, lo
     """
     fig, ax = new_axes(ax, figsize=(7, 3))
     for name, values in curves.items():
-        xs = np.arange(1, len(values) + 1) if x is None else np.asarray(x)[: len(values)]
+        n = len(values)
+        xs = np.arange(1, n + 1) if x is None else np.asarray(x)[:n]
         ax.plot(xs, values, "o-" if len(values) <= 50 else "-", ms=3, label=name)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title,
            yscale="log" if logy else "linear")
     ax.legend(fontsize="small")
     return fig, ax
+
+
+def silent_units(net, X) -> float:
+    """Fraction of hidden units whose input is negative for every example.
+
+    Such a ReLU unit outputs 0 for all of ``X`` and gets no gradient: it is
+    dead. Introduced in ``01_background``.
+
+    Parameters
+    ----------
+    net : nn.Sequential
+        Alternating ``nn.Linear`` layers and activations; the last layer is
+        the output layer and is not counted.
+    X : torch.Tensor [shape=(n, features)]
+
+    Returns
+    -------
+    float
+        The fraction, averaged over the hidden layers.
+    """
+    fractions, a = [], X
+    with torch.no_grad():
+        for m in net:
+            a = m(a)
+            if isinstance(m, torch.nn.Linear) and m is not net[-1]:
+                fractions.append((a < 0).all(dim=0).float().mean().item())
+    return float(np.mean(fractions))
