@@ -28,7 +28,9 @@ __all__ = ["EXERCISES", "Exercise", "check", "solution"]
 
 #: Every exercise by name, from every notebook's module.
 EXERCISES: dict[str, Exercise] = {
-    ex.name: ex for module in (audio_representations, background) for ex in module.EXERCISES
+    ex.name: ex
+    for module in (audio_representations, background)
+    for ex in module.EXERCISES
 }
 
 

@@ -46,7 +46,8 @@ def dense_weights() -> int:
     n_in, n_hidden = 128 * (44 // 4), 256
     predicted = n_in * n_hidden + n_hidden
     layer = nn.Linear(n_in, n_hidden)
-    print(f"predicted {predicted}, counted {sum(p.numel() for p in layer.parameters())}")
+    counted = sum(p.numel() for p in layer.parameters())
+    print(f"predicted {predicted}, counted {counted}")
     return predicted
 
 
@@ -105,7 +106,8 @@ def constant_scores_loss() -> float:
     predicted = math.log(10)
     targets = torch.arange(10).repeat(100)  # 10 equally frequent classes
     loss = nn.functional.cross_entropy(torch.zeros(len(targets), 10), targets)
-    print(f"predicted {predicted:.4f}, cross_entropy of equal scores {loss.item():.4f}")
+    print(f"predicted {predicted:.4f}, cross_entropy of equal scores "
+          f"{loss.item():.4f}")
     return predicted
 
 
@@ -127,7 +129,8 @@ def check_constant_scores_loss(answer: float) -> tuple[bool, str]:
         Whether it is right (within 1%), and why or a hint.
     """
     targets = torch.arange(10).repeat(20)
-    scores = torch.randn(10, generator=torch.Generator().manual_seed(0)).requires_grad_()
+    generator = torch.Generator().manual_seed(0)
+    scores = torch.randn(10, generator=generator).requires_grad_()
     optimizer = torch.optim.SGD([scores], lr=5.0)
     for _ in range(200):
         loss = nn.functional.cross_entropy(scores.expand(len(targets), 10), targets)
@@ -251,7 +254,7 @@ def check_pitch_class_after_shift(answer: int) -> tuple[bool, str]:
             f"and it wraps around the octave."
         )
     if answer == 11:
-        return False, "that is the old label, which is exactly the mistake the notebook shows."
+        return False, "that is the old label: the very mistake the notebook shows."
     if answer == 14:
         return False, "pitch classes wrap around the octave: 12 is C again."
     return False, "count up 3 semitones from B (11), wrapping after 11 back to 0."
