@@ -149,7 +149,7 @@ def bar_chart(values: dict, *, errors=None, chance=None, ylabel="test accuracy",
     -------
     fig, ax
     """
-    fig, ax = new_axes(ax, figsize=(7, 3))
+    fig, ax = new_axes(ax, figsize=(max(7.0, 1.3 * len(values)), 3))
     names = list(values)
     yerr = None if errors is None else [errors[n] for n in names]
     ax.bar(names, [values[n] for n in names], yerr=yerr, capsize=4,
@@ -158,7 +158,7 @@ def bar_chart(values: dict, *, errors=None, chance=None, ylabel="test accuracy",
         ax.axhline(chance, color="0.5", ls=":", label="chance")
         ax.legend(fontsize="small")
     ax.set(ylabel=ylabel, title=title)
-    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="x", labelsize=8, labelrotation=15)
     return fig, ax
 
 
