@@ -2,8 +2,7 @@
 
 What the notebook needs but does not teach: the timeline and pipeline
 diagrams, a few recurring plots, and the data it builds its small experiments
-from (onset frames, synthetic triads, note mixtures, time-stretched and
-transposed spectrograms). The models, losses, optimizers and splits stay in
+from (note mixtures, time-stretched and transposed spectrograms). The models, losses, optimizers and splits stay in
 the notebook. Introduced in ``01_background``.
 """
 
@@ -12,22 +11,18 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .config import HOP_LENGTH, SR
-from .datasets import FeatureDataset
 from .plotting import new_axes
 
 __all__ = [
     "bar_chart",
     "draw_activation",
     "mix_notes",
-    "onset_examples",
     "plot_curves",
     "plot_learning_curves",
     "plot_lr_sweep",
     "plot_milestones",
     "plot_pipelines",
     "shift_bins",
-    "silent_units",
     "stretch_frames",
 ]
 
@@ -160,46 +155,6 @@ def bar_chart(values: dict, *, errors=None, chance=None, ylabel="test accuracy",
     ax.set(ylabel=ylabel, title=title)
     ax.tick_params(axis="x", labelsize=8, labelrotation=15)
     return fig, ax
-
-
-def onset_examples(items, context: int, seed: int):
-    """Log-mel frames with ``context`` frames each side: onset or not.
-
-    Every onset frame of every chorale is a positive; as many frames at least
-    three frames from any onset are the negatives. Introduced in ``01_background``.
-
-    Parameters
-    ----------
-    items : list of dict
-        Chorale items (``load_chorales``), with their ``notes``.
-    context : int >= 0
-        Frames on each side of the centre frame.
-    seed : int
-        Draws the negatives.
-
-    Returns
-    -------
-    X : torch.Tensor [shape=(n, 128 * (2 * context + 1))], float
-    y : torch.Tensor [shape=(n,)], 1 for an onset, 0 otherwise
-    """
-    rng = np.random.default_rng(seed)
-    mels = FeatureDataset(items, feature="log_mel", target="chords")
-    X, y = [], []
-    for i, item in enumerate(items):
-        M = mels.features(i)  # (128, frames)
-        onsets = np.unique(np.round(np.array([n[0] for n in item["notes"]])
-                                    * SR / HOP_LENGTH).astype(int))
-        onsets = onsets[(onsets >= context) & (onsets < M.shape[1] - context)]
-        near = np.zeros(M.shape[1], dtype=bool)
-        for shift in range(-3, 4):
-            near[np.clip(onsets + shift, 0, M.shape[1] - 1)] = True
-        far = np.flatnonzero(~near[context:M.shape[1] - context]) + context
-        negatives = rng.choice(far, size=min(len(onsets), len(far)), replace=False)
-        for frames, label in ((onsets, 1), (negatives, 0)):
-            for t in frames:
-                X.append(M[:, t - context:t + context + 1].ravel())
-                y.append(label)
-    return torch.tensor(np.array(X)), torch.tensor(y)
 
 
 def shift_bins(X: torch.Tensor, k: int, dim: int = -2) -> torch.Tensor:
@@ -372,29 +327,3 @@ def plot_curves(curves: dict, *, xlabel, ylabel, x=None, title=None, ax=None,
     ax.legend(fontsize="small")
     return fig, ax
 
-
-def silent_units(net, X) -> float:
-    """Fraction of hidden units whose input is negative for every example.
-
-    Such a ReLU unit outputs 0 for all of ``X`` and gets no gradient: it is
-    dead. Introduced in ``01_background``.
-
-    Parameters
-    ----------
-    net : nn.Sequential
-        Alternating ``nn.Linear`` layers and activations; the last layer is
-        the output layer and is not counted.
-    X : torch.Tensor [shape=(n, features)]
-
-    Returns
-    -------
-    float
-        The fraction, averaged over the hidden layers.
-    """
-    fractions, a = [], X
-    with torch.no_grad():
-        for m in net:
-            a = m(a)
-            if isinstance(m, torch.nn.Linear) and m is not net[-1]:
-                fractions.append((a < 0).all(dim=0).float().mean().item())
-    return float(np.mean(fractions))

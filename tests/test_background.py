@@ -48,16 +48,6 @@ def test_mix_notes_tags_both_families_and_keeps_single_notes():
     assert torch.allclose(band0, torch.full_like(band0, 3.0103), atol=1e-3)
 
 
-def test_silent_units_counts_units_negative_on_every_example():
-    nn = torch.nn
-    net = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
-    with torch.no_grad():
-        net[0].weight.copy_(torch.tensor([[1.0, 0.0], [-1.0, 0.0]]))
-        net[0].bias.zero_()
-    X = torch.tensor([[1.0, 0.0], [2.0, 1.0]])  # unit 2 is negative for both
-    assert bg.silent_units(net, X) == 0.5
-
-
 def test_figures_draw():
     bg.plot_milestones()
     bg.plot_pipelines()
