@@ -2,8 +2,9 @@
 
 What the notebook needs but does not teach: the timeline and pipeline
 diagrams, a few recurring plots, and the data it builds its small experiments
-from (note mixtures, time-stretched and transposed spectrograms). The models, losses, optimizers and splits stay in
-the notebook. Introduced in ``01_background``.
+from (note mixtures, time-stretched and transposed spectrograms). The models,
+losses, optimizers and splits stay in the notebook. Introduced in
+``01_background``.
 """
 
 from __future__ import annotations
