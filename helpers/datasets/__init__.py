@@ -13,6 +13,8 @@ SoundFont, into a cache of its own.
 - ``chorales``: Bach chorales with chords, key, beats (:func:`load_chorales`);
   chord labels, segments and frames in :mod:`~helpers.datasets.chords`.
 - ``styles``: 6-second clips of four style groups (:func:`load_styles`).
+- ``tags``: several exact tags per 2-second segment of the styles clips
+  (:func:`load_tags`).
 - ``probes``: synthetic tones, triads, click trains (:func:`make_probes`).
 - Your audio: :class:`AudioFolder`; GTZAN if you have it: :func:`load_gtzan`.
 - For PyTorch: :class:`AudioDataset` and :class:`FeatureDataset`
@@ -36,6 +38,7 @@ from .notes import NOTE_FAMILIES, load_notes
 from .probes import PROBE_KINDS, TRIAD_QUALITIES, make_probes
 from .splits import check_group_split, group_split
 from .styles import STYLE_CLASSES, load_styles
+from .tags import TAGS, load_tags, tag_matrix
 
 __all__ = [
     "DATASETS", "build", "load_manifest", "load_notes", "load_chorales",
@@ -44,4 +47,5 @@ __all__ = [
     "chord_segments", "chord_index", "chord_targets", "frames_to_segments",
     "AudioDataset", "FeatureDataset", "AudioFolder", "group_split",
     "check_group_split", "load_gtzan", "gtzan_split_files", "GTZAN_GENRES",
+    "TAGS", "load_tags", "tag_matrix",
 ]  # fmt: skip
