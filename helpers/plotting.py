@@ -251,11 +251,14 @@ def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
         heights = [scores[g][name] for g in groups]
         ax.bar(x + (i - (len(series) - 1) / 2) * width, heights, width=width * 0.95,
                yerr=err, capsize=3 if err else 0, label=name)
-    ax.set_xticks(x, groups)
+    long_names = sum(len(str(g)) for g in groups) > 60  # would overlap: slant them
+    ax.set_xticks(x, groups, rotation=25 if long_names else 0,
+                  ha="right" if long_names else "center")
     if chance is not None:
         ax.axhline(chance, color="0.5", ls=":", label="chance")
     ax.set(ylabel=ylabel, ylim=ylim)
     if title:
         ax.set_title(title)
-    ax.legend(fontsize="small", loc="lower right")
+    if len(series) > 1 or chance is not None:
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1, 0.5))
     return fig, ax
