@@ -113,8 +113,7 @@ def per_class_scores(
 ) -> dict[str, np.ndarray]:
     """Precision, recall, F1 and support for each class (scikit-learn).
 
-    Introduced in ``03_cnn``. A class that is never predicted gets precision 0
-    (not a warning).
+    A class that is never predicted gets precision 0 (not a warning).
 
     Parameters
     ----------
