@@ -242,7 +242,7 @@ def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
     series = list(scores[groups[0]])
     if any(list(scores[g]) != series for g in groups):
         raise ParameterError(f"every group of scores must have the series {series}")
-    size = (max(5.0, 1.1 * len(groups) * len(series) ** 0.5), 3)
+    size = (max(5.0, 1.1 * len(groups) * len(series) ** 0.5) + 1.5, 3)  # legend: right
     fig, ax = new_axes(ax, figsize=size)
     width = 0.8 / len(series)
     x = np.arange(len(groups))
@@ -251,7 +251,7 @@ def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
         heights = [scores[g][name] for g in groups]
         ax.bar(x + (i - (len(series) - 1) / 2) * width, heights, width=width * 0.95,
                yerr=err, capsize=3 if err else 0, label=name)
-    long_names = sum(len(str(g)) for g in groups) > 60  # would overlap: slant them
+    long_names = sum(len(str(g)) for g in groups) > 30  # would overlap: slant them
     ax.set_xticks(x, groups, rotation=25 if long_names else 0,
                   ha="right" if long_names else "center")
     if chance is not None:
