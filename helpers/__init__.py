@@ -15,6 +15,7 @@ The package is split by concern, not by notebook:
 - :mod:`helpers.metrics`   classification metrics and ``mir_eval`` scores
 - :mod:`helpers.plotting`  figures that compose (``ax=None`` in, ``fig, ax`` out)
 - :mod:`helpers.widgets`   interactive explorers with static fallbacks
+- :mod:`helpers.background`  notebook 01's figures and small-experiment data
 - :mod:`helpers.checks`    assertions for the claims a notebook makes
 - :mod:`helpers.exercises` exercises: ``check(name, answer)``, ``solution(name)``
 

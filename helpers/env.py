@@ -71,7 +71,8 @@ def get_device(verbose: bool = True, *, cpu_threads: int | None = None):
         device = torch.device("cpu")
         if cpu_threads is not None:
             torch.set_num_threads(cpu_threads)
-        why = f"no GPU found; {torch.get_num_threads()} CPU threads"
+        n = torch.get_num_threads()
+        why = f"no GPU found; {n} CPU thread{'s' * (n != 1)}"
     if verbose:
         print(f"Using device: {device} ({why})")
     return device

@@ -28,7 +28,7 @@ from .validate import one_of, positive_number
 
 __all__ = [
     "IGNORE_INDEX", "accuracy", "per_class_scores", "confusion_matrix", "chord_scores",
-    "onset_scores", "beat_scores",
+    "onset_scores", "beat_scores", "tag_thresholds",
 ]  # fmt: skip
 
 #: Target value that marks padding, as in ``torch.nn.CrossEntropyLoss``.
@@ -113,8 +113,7 @@ def per_class_scores(
 ) -> dict[str, np.ndarray]:
     """Precision, recall, F1 and support for each class (scikit-learn).
 
-    Introduced in ``03_cnn``. A class that is never predicted gets precision 0
-    (not a warning).
+    A class that is never predicted gets precision 0 (not a warning).
 
     Parameters
     ----------
@@ -319,3 +318,42 @@ def beat_scores(reference, estimated, *, min_beat_time: float = 5.0) -> dict:
     return {"f_measure": float(beat.f_measure(ref, est)),
             "cemgil": float(beat.cemgil(ref, est)[0]),
             "p_score": float(beat.p_score(ref, est)), "cmlt": cmlt, "amlt": amlt}
+
+
+def tag_thresholds(Y, P) -> np.ndarray:
+    """One decision threshold per tag: the one with the best F1 on ``(Y, P)``.
+
+    Introduced in ``03_cnn``, which chooses them on the validation split (never
+    on the test split). A tag whose column holds no positive gets 0.5.
+
+    Parameters
+    ----------
+    Y : array-like [shape=(n, n_tags)]
+        Multi-hot targets (1 where the item has the tag).
+    P : array-like [shape=(n, n_tags)]
+        Scores, e.g. sigmoid outputs; higher means more likely.
+
+    Returns
+    -------
+    thresholds : np.ndarray [shape=(n_tags,)]
+        Predict tag ``j`` where ``P[:, j] >= thresholds[j]``.
+
+    Raises
+    ------
+    ParameterError
+        If ``Y`` and ``P`` are not 2-D arrays of the same shape.
+    """
+    from sklearn.metrics import precision_recall_curve
+
+    Y, P = _to_numpy(Y, "Y"), _to_numpy(P, "P")
+    if Y.ndim != 2 or Y.shape != P.shape:
+        raise ParameterError(
+            f"Y and P must be 2-D of the same shape, got {Y.shape} and {P.shape}"
+        )
+    thresholds = np.full(Y.shape[1], 0.5)
+    for j in range(Y.shape[1]):
+        if Y[:, j].any():
+            precision, recall, cuts = precision_recall_curve(Y[:, j], P[:, j])
+            f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+            thresholds[j] = cuts[int(np.argmax(f1[:-1]))]
+    return thresholds

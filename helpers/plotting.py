@@ -16,7 +16,7 @@ from .validate import one_of
 
 __all__ = [
     "new_axes", "plot_waveform", "plot_spectrogram", "plot_history",
-    "plot_confusion_matrix",
+    "plot_confusion_matrix", "plot_bars",
 ]  # fmt: skip
 
 #: Frequency-axis kinds accepted by :func:`plot_spectrogram`, with their labels.
@@ -206,4 +206,59 @@ def plot_confusion_matrix(cm, class_names=None, *, ax=None, normalize: bool = Tr
     fig.colorbar(img, ax=ax, label="fraction of true class" if normalize else "count")
     if title:
         ax.set_title(title)
+    return fig, ax
+
+
+def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
+              ylim=(0, 1.05), title=None):
+    """Grouped bar chart: one group of bars per row, one colour per series.
+
+    Introduced in ``03_cnn``, for its tables of scores (models against tasks).
+
+    Parameters
+    ----------
+    scores : dict of str to dict of str to float
+        ``scores[group][series]``: the height of one bar. Every group must have
+        the same series, in the same order.
+    spread : dict of the same shape, optional
+        Error-bar half-lengths (e.g. the standard deviation over seeds).
+    chance : float, optional
+        Draw a dotted line at this height, labelled "chance".
+    ylabel, ylim, title
+        Axis label (with the unit), limits and title.
+
+    Returns
+    -------
+    fig, ax
+
+    Raises
+    ------
+    ParameterError
+        If ``scores`` is empty or its groups have different series.
+    """
+    groups = list(scores)
+    if not groups:
+        raise ParameterError("scores must hold at least one group, got none")
+    series = list(scores[groups[0]])
+    if any(list(scores[g]) != series for g in groups):
+        raise ParameterError(f"every group of scores must have the series {series}")
+    size = (max(5.0, 1.1 * len(groups) * len(series) ** 0.5) + 1.5, 3)  # legend: right
+    fig, ax = new_axes(ax, figsize=size)
+    width = 0.8 / len(series)
+    x = np.arange(len(groups))
+    for i, name in enumerate(series):
+        err = None if spread is None else [spread[g][name] for g in groups]
+        heights = [scores[g][name] for g in groups]
+        ax.bar(x + (i - (len(series) - 1) / 2) * width, heights, width=width * 0.95,
+               yerr=err, capsize=3 if err else 0, label=name)
+    long_names = sum(len(str(g)) for g in groups) > 30  # would overlap: slant them
+    ax.set_xticks(x, groups, rotation=25 if long_names else 0,
+                  ha="right" if long_names else "center")
+    if chance is not None:
+        ax.axhline(chance, color="0.5", ls=":", label="chance")
+    ax.set(ylabel=ylabel, ylim=ylim)
+    if title:
+        ax.set_title(title)
+    if len(series) > 1 or chance is not None:
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1, 0.5))
     return fig, ax

@@ -26,7 +26,7 @@ def test_get_device_sets_cpu_threads_only_on_the_cpu(monkeypatch, capsys):
     try:
         env.get_device(cpu_threads=1)
         assert torch.get_num_threads() == 1
-        assert "1 CPU threads" in capsys.readouterr().out
+        assert "1 CPU thread)" in capsys.readouterr().out
         monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
         monkeypatch.setattr(torch.cuda, "get_device_name", lambda i: "Fake GPU")
         torch.set_num_threads(before)

@@ -3,7 +3,7 @@
 Items are those of :func:`~helpers.datasets.load_notes` and the other loaders
 (``audio_path``, ``sha256``, labels), of ``AudioFolder`` or of GTZAN.
 :class:`FeatureDataset` (introduced in ``01_background``) caches features by
-the audio's checksum; :class:`AudioDataset` (``03_cnn``) yields waveforms.
+the audio's checksum; :class:`AudioDataset` yields waveforms.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def _targets(items, target, classes):
 class AudioDataset:
     """Waveforms and integer labels of a list of items.
 
-    Introduced in ``03_cnn``.
+    The base of :class:`FeatureDataset`; on its own, the input of a model that
+    learns from the waveform.
 
     Parameters
     ----------

@@ -13,7 +13,7 @@ Each notebook's exercises live in a module named like it
 function), a checker and an :class:`~helpers.exercises.exercise.Exercise`
 entry in that module's ``EXERCISES``, collected below. ``tests/test_exercises.py``
 runs every reference solution through its checker, so an exercise that stops
-being solvable fails CI. Introduced in ``02_audio_representations``.
+being solvable fails CI. Introduced in ``01_background``.
 """
 
 from __future__ import annotations
@@ -21,14 +21,16 @@ from __future__ import annotations
 import inspect
 
 from ..validate import one_of
-from . import audio_representations
+from . import audio_representations, background, cnn
 from .exercise import Exercise
 
 __all__ = ["EXERCISES", "Exercise", "check", "solution"]
 
 #: Every exercise by name, from every notebook's module.
 EXERCISES: dict[str, Exercise] = {
-    ex.name: ex for module in (audio_representations,) for ex in module.EXERCISES
+    ex.name: ex
+    for module in (background, audio_representations, cnn)
+    for ex in module.EXERCISES
 }
 
 
@@ -37,7 +39,7 @@ def check(name: str, answer) -> bool:
 
     Prints a one-line verdict. A missing answer (``...`` or ``None``) or one of
     the wrong type gets a message saying what is expected, not a traceback.
-    Introduced in ``02_audio_representations``.
+    Introduced in ``01_background``.
 
     Parameters
     ----------
@@ -86,7 +88,7 @@ def solution(name: str) -> str:
 
     In Jupyter the code is shown as a syntax-highlighted block (plain text in a
     static viewer that cannot render Markdown); elsewhere it is printed.
-    Introduced in ``02_audio_representations``.
+    Introduced in ``01_background``.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """What an exercise is: a reference solution and a checker, under a name.
 
-Introduced in ``02_audio_representations``.
+Introduced in ``01_background``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ __all__ = ["Exercise"]
 class Exercise:
     """One exercise of a notebook.
 
-    Introduced in ``02_audio_representations``.
+    Introduced in ``01_background``.
 
     Parameters
     ----------

@@ -1,0 +1,63 @@
+"""helpers.background: the data preparation behind notebook 01's small experiments."""
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+
+from helpers import background as bg
+
+matplotlib.use("Agg")
+
+
+def test_shift_bins_moves_content_and_fills_with_the_minimum():
+    X = torch.arange(12.0).reshape(1, 4, 3)  # (n, bins, frames)
+    up = bg.shift_bins(X, 1, dim=1)
+    assert torch.equal(up[0, 1:], X[0, :3]) and torch.all(up[0, 0] == X.min())
+    down = bg.shift_bins(X, -2, dim=1)
+    assert torch.equal(down[0, :2], X[0, 2:]) and torch.all(down[0, 2:] == X.min())
+    later = bg.shift_bins(X, 2, dim=2)
+    assert torch.equal(later[..., 2:], X[..., :1])
+    assert torch.all(later[..., :2] == X.min())
+    assert torch.all(bg.shift_bins(X, 9, dim=1) == X.min())
+
+
+@pytest.mark.parametrize("rate", [0.8, 1.0, 1.25])
+def test_stretch_frames_keeps_the_shape(rate):
+    X = torch.randn(2, 5, 40)
+    Y = bg.stretch_frames(X, rate)
+    assert Y.shape == X.shape
+    if rate == 1.0:
+        assert torch.allclose(Y, X)
+    if rate > 1:  # shorter content, the end filled with the minimum
+        assert torch.all(Y[..., round(40 / rate):] == X.min())
+
+
+def test_mix_notes_tags_both_families_and_keeps_single_notes():
+    rng = np.random.default_rng(0)
+    X = torch.full((6, 3, 4), -80.0)
+    X[:, 0] = 0.0  # every note: 0 dB in band 0
+    y = torch.tensor([0, 1, 2, 0, 1, 2])
+    M, T = bg.mix_notes(X, y, [0, 2], rng, pairs_per_note=5)
+    n_single = 4  # notes of classes 0 and 2
+    assert T.shape[1] == 2 and len(M) == len(T)
+    assert torch.all(T[:-n_single].sum(1) == 2)  # pairs of different classes
+    assert torch.all(T[-n_single:].sum(1) == 1)
+    # two notes at 0 dB add up to about +3 dB
+    band0 = M[:-n_single, 0]
+    assert torch.allclose(band0, torch.full_like(band0, 3.0103), atol=1e-3)
+
+
+def test_figures_draw():
+    bg.plot_milestones()
+    bg.plot_pipelines()
+    bg.bar_chart({"a": 0.5, "b": 0.7}, errors={"a": 0.1, "b": 0.0}, chance=0.1)
+    bg.plot_learning_curves([10, 20], {"x": np.ones((2, 3))}, chance=0.1)
+    bg.plot_lr_sweep(np.array([0.1, 1.0]), {"SGD": np.array([1.0, 2.0])})
+    bg.plot_curves({"c": [1.0, 0.5]}, xlabel="x", ylabel="y", x=[10, 20])
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    for name in ("sigmoid", "tanh", "relu", "leaky relu", "softmax"):
+        bg.draw_activation(ax, name, 2.0)
+    plt.close("all")
