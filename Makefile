@@ -3,12 +3,16 @@
 #   make test        unit tests, the Colab-pinned environment (tests/test_colab_env.py),
 #                    then every notebook under nbval (quick mode)
 #   make lab         open the notebooks in JupyterLab
-.PHONY: notebooks test lab venv lint
+#   make site        the reading site from the committed notebooks: build/site/index.html
+#   make test-browser  only the browser tests (JupyterLab and the site, in Chromium)
+.PHONY: notebooks test lab venv lint site test-browser
 
 FULL ?= 0
 
+EXTRAS ?= test
+
 venv:
-	@bash scripts/setup_venv.sh
+	@EXTRAS=$(EXTRAS) bash scripts/setup_venv.sh
 
 notebooks: venv
 	@MIRDL_QUICK=$(if $(filter 1,$(FULL)),0,1) .venv/bin/python scripts/run_notebooks.py
@@ -20,5 +24,15 @@ test: venv
 lint: venv
 	@.venv/bin/ruff check helpers tests benchmarks scripts notebooks
 
-lab: venv
-	@.venv/bin/python -m pip install --quiet -e ".[lab]" && .venv/bin/jupyter lab notebooks
+lab:
+	@EXTRAS=test,lab bash scripts/setup_venv.sh && .venv/bin/jupyter lab notebooks
+
+site:
+	@EXTRAS=test,site bash scripts/setup_venv.sh && .venv/bin/python scripts/build_site.py
+
+# Debian's chromium (apt-get install chromium); Playwright never downloads one.
+test-browser:
+	@command -v chromium >/dev/null || { echo "make test-browser needs Chromium:" \
+		"apt-get install chromium"; exit 1; }
+	@EXTRAS=test,browser bash scripts/setup_venv.sh
+	@MIRDL_QUICK=1 .venv/bin/python -m pytest tests/browser -p no:cacheprovider

@@ -45,7 +45,8 @@ def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=N
         ``draw(ax=ax, **values)`` draws one view on ``ax``.
     controls : dict
         Keyword name to an ipywidgets control (its ``.value`` is the default);
-        build them with :mod:`ipywidgets` (``Dropdown``, ``IntSlider`` ...).
+        build them with :mod:`ipywidgets` (``Dropdown``, ``IntSlider`` ...). A
+        control without a ``description`` is labelled with its keyword.
     static : bool or None
         Force the static figure (``True``) or the widget (``False``);
         ``None`` follows :func:`helpers.env.static_widgets`.
@@ -65,6 +66,9 @@ def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=N
 
     if not controls:
         raise ParameterError("controls must name at least one keyword of draw")
+    for name, control in controls.items():  # a label on every control
+        if not getattr(control, "description", None):
+            control.description = name.replace("_", " ")
     defaults = {name: control.value for name, control in controls.items()}
     if static is None:
         static = static_widgets()

@@ -31,6 +31,13 @@ def test_explorer_live_returns_a_widget_that_redraws(monkeypatch):
     assert calls[-1] == 0.25
 
 
+def test_explorer_labels_every_control():
+    controls = {"hop_length": widgets.IntSlider(value=1),
+                "kind": widgets.Dropdown(options=["a"], description="what")}
+    W.explorer(lambda ax, hop_length, kind: None, controls, static=False)
+    assert [c.description for c in controls.values()] == ["hop length", "what"]
+
+
 def test_explorer_follows_the_static_switch(monkeypatch):
     monkeypatch.setenv("MIRDL_STATIC", "1")
     control = {"gain": widgets.FloatSlider(value=1.0)}

@@ -1,6 +1,16 @@
-"""Progress where the user is looking: a bar, a line per epoch, live curves."""
+"""Progress where the user is looking: a bar, a line per epoch, live curves.
+
+In a notebook every part is plain output updated in place (a display handle),
+never an ipywidget: a closed widget bar is saved as a view of a model that no
+longer exists, and JupyterLab shows "Error displaying widget: model not found"
+for it when the notebook is reopened. At the end the bar becomes the run's
+summary line, so a saved notebook keeps the summary, the epoch lines and the
+final figure.
+"""
 
 import sys
+import time
+from html import escape
 
 from ..env import static_widgets
 
@@ -39,15 +49,20 @@ class Progress:
         self.bar = bar and not static and (notebook or sys.stderr.isatty())
         self.plot, self.live = plot and notebook, plot and notebook and not static
         self.fig = self.handle = None
+        self.notebook_bar = NotebookBar() if self.bar and notebook else None
         return self
 
     def track(self, batches, epoch: int, num_epochs: int):
-        """``batches``, counted by a bar that closes at the end of the epoch."""
+        """``batches``, counted by a bar (one display in a notebook, redrawn;
+        in a terminal a tqdm bar that closes at the end of the epoch)."""
+        desc = f"epoch {epoch}/{num_epochs}"
+        if self.notebook_bar is not None:
+            return self.notebook_bar.track(batches, desc)
         if not self.bar:
             return batches
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
-        return tqdm(batches, desc=f"epoch {epoch}/{num_epochs}", leave=False)
+        return tqdm(batches, desc=desc, leave=False)
 
     def epoch_end(self, history, epoch: int, num_epochs: int) -> None:
         """Redraw the curves, then print the epoch's line."""
@@ -84,12 +99,74 @@ class Progress:
         the figure, so that the inline backend does not draw it a second time."""
         if self.summary and history.train_loss:
             print(summary_line(history), flush=True)
+        if self.notebook_bar is not None and history.train_loss:
+            self.notebook_bar.show(Text(summary_line(history)))  # the bar's place
         if self.plot and history.train_loss and not self.live:
             self._draw(history)
         if self.fig is not None:
             import matplotlib.pyplot as plt
 
             plt.close(self.fig)
+
+
+class Text:
+    """Plain text as a display object (what a finished bar becomes)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class Bar:
+    """One state of a progress bar: HTML ``<progress>`` live, text when saved."""
+
+    def __init__(self, desc: str, done: int, total, seconds: float):
+        self.desc, self.done, self.total, self.seconds = desc, done, total, seconds
+
+    def _label(self) -> str:
+        of = f"/{self.total}" if self.total else ""
+        return f"{self.desc}: {self.done}{of} steps, {self.seconds:.1f} s"
+
+    def __repr__(self) -> str:
+        if not self.total:
+            return self._label()
+        filled = round(20 * self.done / self.total)
+        return f"[{'#' * filled}{'.' * (20 - filled)}] {self._label()}"
+
+    def _repr_html_(self) -> str:
+        value = f' value="{self.done}" max="{self.total}"' if self.total else ""
+        return (f'<div><progress{value} style="width: 24em; vertical-align: middle">'
+                f"</progress> <span>{escape(self._label())}</span></div>")
+
+
+class NotebookBar:
+    """A progress bar in one notebook output, redrawn at most every ``every`` s."""
+
+    def __init__(self, every: float = 0.2):
+        self.handle, self.every, self.last = None, every, 0.0
+
+    def show(self, obj) -> None:
+        from IPython.display import display
+
+        if self.handle is None:
+            self.handle = display(obj, display_id=True)
+        else:
+            self.handle.update(obj)
+
+    def track(self, batches, desc: str):
+        total = len(batches) if hasattr(batches, "__len__") else None
+        start = time.monotonic()
+        self.show(Bar(desc, 0, total, 0.0))
+        done = 0
+        for item in batches:
+            yield item
+            done += 1
+            now = time.monotonic()
+            if now - self.last >= self.every or done == total:
+                self.last = now
+                self.show(Bar(desc, done, total, now - start))
 
 
 def summary_line(history) -> str:
