@@ -6,6 +6,7 @@ in a temporary data folder, so that the whole file runs in about a minute.
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -482,3 +483,15 @@ def test_probes_are_deterministic_and_labelled():
         make_probes("noise")
     with pytest.raises(ParameterError, match="n must be"):
         make_probes("tones", n=0)
+
+
+def test_headless_build_prints_one_line(tiny, monkeypatch, capsys):
+    """A headless notebook run gets one line per build, not a frozen bar."""
+    monkeypatch.setenv("MIRDL_STATIC", "1")
+    build("notes", quick=True, workers=1)
+    out = capsys.readouterr()
+    assert re.fullmatch(r"notes \(quick\): built (\d+) of \1 items in \d+ s\n", out.out)
+    assert "%|" not in out.err  # no tqdm bar
+    build("notes", quick=True, workers=1)  # nothing to build: nothing shown
+    out = capsys.readouterr()
+    assert out.out == "" and "%|" not in out.err

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..audio import write_audio
 from ..config import SR
-from ..env import data_dir, quick_mode
+from ..env import data_dir, quick_mode, static_widgets
 from ..errors import DatasetError, ParameterError
 from ..render import soundfont_path
 from ..validate import atomic_write, one_of
@@ -202,8 +202,10 @@ def _build_one(name: str, *, quick: bool, seed: int, soundfont, progress: bool,
     todo = [item for item in items if not _reuse(item, root, known)]
     font = str(soundfont_path(soundfont))
     n, desc = len(items), f"{name} ({'quick' if quick else 'full'})"
+    # A headless notebook run gets one line at the end, not a frozen bar.
+    headless = static_widgets()
     bar = tqdm(total=n, initial=n - len(todo), desc=desc, unit="item",
-               disable=not progress)
+               disable=not progress or headless or not todo)
     with open(root / JOURNAL, "a") as journal, bar:
         for item, y in _render_all(dataset.render, todo, seed, font, workers):
             _write_item(item, y, root, key, journal)
@@ -216,6 +218,9 @@ def _build_one(name: str, *, quick: bool, seed: int, soundfont, progress: bool,
     manifest = {"name": name, "key": key, "soundfont": Path(font).name,
                 "info": info, "items": items, "stats": stats}
     write_json(root / MANIFEST, manifest)
+    if progress and headless and todo:
+        print(f"{desc}: built {len(todo)} of {n} items in "
+              f"{stats['build_seconds']:.0f} s", flush=True)
     (root / JOURNAL).unlink(missing_ok=True)
     for stale in root.rglob(".*.tmp"):  # left by a killed build
         stale.unlink(missing_ok=True)
