@@ -20,7 +20,7 @@ SoundFont, into a cache of its own.
 """
 
 from .cache import DATASETS, build, load_manifest
-from .chorales import load_chorales
+from .chorales import UNHEARD_PROGRAMS, load_chorales, load_unheard_chorales
 from .chords import (
     CHORD_CLASSES,
     chord_index,
@@ -28,6 +28,7 @@ from .chords import (
     chord_segments,
     chord_targets,
     frames_to_segments,
+    sonify_chords,
 )
 from .feature_dataset import AudioDataset, FeatureDataset
 from .folder import AudioFolder
@@ -42,6 +43,7 @@ __all__ = [
     "load_styles", "make_probes", "PROBE_KINDS", "TRIAD_QUALITIES",
     "NOTE_FAMILIES", "STYLE_CLASSES", "CHORD_CLASSES", "chord_label",
     "chord_segments", "chord_index", "chord_targets", "frames_to_segments",
+    "sonify_chords", "load_unheard_chorales", "UNHEARD_PROGRAMS",
     "AudioDataset", "FeatureDataset", "AudioFolder", "group_split",
     "check_group_split", "load_gtzan", "gtzan_split_files", "GTZAN_GENRES",
 ]  # fmt: skip

@@ -28,20 +28,38 @@ import hashlib
 
 import numpy as np
 
+from ..audio import write_audio
 from ..config import SR
-from ..render import render_tracks
-from .cache import item_rng, load_items
+from ..errors import ParameterError
+from ..render import render_tracks, soundfont_path
+from .cache import (
+    dataset_dir,
+    item_rng,
+    load_items,
+    read_manifest,
+    resolve_quick,
+    sha256_file,
+    write_json,
+)  # fmt: skip
 from .chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
 from .corpus import corpus_files, load_score
 from .splits import group_split
 
-__all__ = ["CHORALE_PROGRAMS", "load_chorales", "score_beats", "tune_key"]
+__all__ = [
+    "CHORALE_PROGRAMS", "UNHEARD_PROGRAMS", "load_chorales", "load_unheard_chorales",
+    "score_beats", "tune_key",
+]  # fmt: skip
 
 #: Programs a voice may be played by: organs, strings, choir, brass, woodwinds.
 CHORALE_PROGRAMS = (
     19, 20, 16, 40, 41, 42, 43, 48, 49, 52, 53, 56, 57, 58, 60, 61, 68, 69, 70,
     71, 73, 0, 6,
 )  # fmt: skip
+#: Programs that never play a chorale in ``load_chorales``, for
+#: :func:`load_unheard_chorales`: electric piano, vibraphone, accordion, nylon
+#: guitar, harp, alto sax, sawtooth lead, banjo (plucked, struck and synthetic
+#: sounds where the training has organs, strings, choir, brass and woodwinds).
+UNHEARD_PROGRAMS = (4, 11, 21, 24, 46, 65, 81, 105)
 _TAIL = 1.5  # seconds of release after the last note
 _PEAK = 0.7
 #: Chorales, quick and full (None: every usable one).
@@ -204,3 +222,62 @@ def load_chorales(
     return load_items(
         "chorales", split=split, quick=quick, seed=seed, soundfont=soundfont
     )
+
+
+def load_unheard_chorales(
+    split: str = "test", *, quick: bool | None = None, seed: int = 0,
+    soundfont=None, programs=UNHEARD_PROGRAMS,
+) -> list[dict]:
+    """The chorales of a split played by instruments that never play in training.
+
+    Introduced in ``04_rnn``, to test how chord models trained on
+    :func:`load_chorales` fare on an unheard sound. Each item is the item of
+    :func:`load_chorales` (same score, tempo, transposition and labels) with
+    each voice played by a program drawn from ``programs`` (one per voice,
+    seeded by the item), rendered with the same SoundFont. Built on first use
+    (seconds in the quick mode) into a folder of its own,
+    ``data_dir()/chorales_unheard/<quick|full>...``, whose manifest records
+    what identifies the build (the items' audio checksums, the programs, the
+    SoundFont); nothing of the ``chorales`` dataset is touched.
+
+    Parameters
+    ----------
+    split, quick, seed, soundfont
+        As in :func:`load_chorales`.
+    programs : sequence of int
+        General MIDI programs to draw from; by default :data:`UNHEARD_PROGRAMS`.
+
+    Returns
+    -------
+    items : list of dict
+        As :func:`load_chorales` returns them, with ``audio_path``, ``sha256``
+        and ``programs`` of the new rendering.
+    """
+    programs = [int(p) for p in programs]
+    if not programs or any(not 0 <= p <= 127 for p in programs):
+        raise ParameterError(
+            f"programs must be GM programs in [0, 127], got {programs}"
+        )
+    quick = resolve_quick(quick)
+    items = load_chorales(split, quick=quick, seed=seed, soundfont=soundfont)
+    root = dataset_dir("chorales_unheard", quick=quick, seed=seed, soundfont=soundfont)
+    key = {"version": VERSION, "programs": programs, "sr": SR,
+           "soundfont_sha256": sha256_file(soundfont_path(soundfont))}
+    manifest = read_manifest(root) or {}
+    known = manifest.get("items", {}) if manifest.get("key") == key else {}
+    font, out = str(soundfont_path(soundfont)), []
+    for item in items:
+        rng = item_rng(seed, "unheard", item["id"], item["sha256"])
+        voices = [int(p) for p in rng.choice(programs, size=len(item["programs"]))]
+        path = root / "audio" / f"{item['id']}.flac"
+        entry = known.get(item["id"], {})
+        if entry.get("source") != item["sha256"] or not path.is_file() or (
+            sha256_file(path) != entry.get("sha256")
+        ):
+            y = render({**item, "programs": voices}, seed, font)
+            write_audio(path, np.clip(y, -1, 1), SR)
+            known[item["id"]] = {"source": item["sha256"], "sha256": sha256_file(path)}
+            write_json(root / "manifest.json", {"key": key, "items": known})
+        out.append({**item, "programs": voices, "audio_path": str(path),
+                    "sha256": known[item["id"]]["sha256"]})
+    return out
