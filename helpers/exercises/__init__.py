@@ -21,14 +21,14 @@ from __future__ import annotations
 import inspect
 
 from ..validate import one_of
-from . import audio_representations
+from . import audio_representations, rnn
 from .exercise import Exercise
 
 __all__ = ["EXERCISES", "Exercise", "check", "solution"]
 
 #: Every exercise by name, from every notebook's module.
 EXERCISES: dict[str, Exercise] = {
-    ex.name: ex for module in (audio_representations,) for ex in module.EXERCISES
+    ex.name: ex for module in (audio_representations, rnn) for ex in module.EXERCISES
 }
 
 
