@@ -267,7 +267,9 @@ def score_chord_pieces(items, recognise, *, names=None) -> dict:
         ``"root"``, ``"majmin"``, ``"mirex"``, ``"segmentation"`` (in [0, 1])
         and ``"segments / reference"`` (predicted segments per reference
         segment), duration-weighted means; ``"per_piece"``: the same keys for
-        each piece, a list in the order of ``items``.
+        each piece, a list in the order of ``items``, each with its
+        ``"estimate"`` too, the predicted ``(intervals, labels)`` (e.g. for
+        :func:`helpers.datasets.sonify_chords`).
     """
     import mir_eval
 
@@ -295,10 +297,12 @@ def score_chord_pieces(items, recognise, *, names=None) -> dict:
         )
         scores["segmentation"] = float(mir_eval.chord.seg(ref_intervals, adjusted))
         scores["segments / reference"] = len(est_labels) / len(ref_labels)
+        means_of = list(scores)
+        scores["estimate"] = (est_intervals, est_labels)
         per_piece.append(scores)
         weights.append(ref_intervals.max() - ref_intervals.min())
     means = {key: float(np.average([s[key] for s in per_piece], weights=weights))
-             for key in per_piece[0]}
+             for key in means_of}
     return means | {"per_piece": per_piece}
 
 
@@ -336,6 +340,8 @@ def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
     positive_number(window, "window", unit="seconds")
     if ref.size == 0:
         raise ParameterError("reference must hold at least one onset")
+    if est.size == 0:  # nothing detected: all scores 0 (mir_eval would warn)
+        return {"f_measure": 0.0, "precision": 0.0, "recall": 0.0}
     f, p, r = mir_eval.onset.f_measure(ref, est, window=window)
     return {"f_measure": float(f), "precision": float(p), "recall": float(r)}
 

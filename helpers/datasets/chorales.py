@@ -29,7 +29,7 @@ import hashlib
 import numpy as np
 
 from ..audio import write_audio
-from ..config import SR
+from ..config import HOP_LENGTH, SR
 from ..errors import ParameterError
 from ..render import render_tracks, soundfont_path
 from .cache import (
@@ -47,7 +47,7 @@ from .splits import group_split
 
 __all__ = [
     "CHORALE_PROGRAMS", "UNHEARD_PROGRAMS", "load_chorales", "load_unheard_chorales",
-    "score_beats", "tune_key",
+    "onset_times", "onset_targets", "score_beats", "tune_key",
 ]  # fmt: skip
 
 #: Programs a voice may be played by: organs, strings, choir, brass, woodwinds.
@@ -281,3 +281,58 @@ def load_unheard_chorales(
         out.append({**item, "programs": voices, "audio_path": str(path),
                     "sha256": known[item["id"]]["sha256"]})
     return out
+
+
+def onset_times(item: dict, *, merge: float = 0.03) -> np.ndarray:
+    """Onset times of a chorale: its distinct note starts, in seconds.
+
+    Introduced in ``04_rnn``. Starts closer than ``merge`` seconds to the
+    previous one are merged into it (voices that enter together).
+
+    Parameters
+    ----------
+    item : dict
+        A chorale with ``notes`` (``[start_s, end_s, pitch, voice]``).
+    merge : float
+        Seconds.
+
+    Returns
+    -------
+    times : np.ndarray [shape=(n,)], float
+        Sorted onset times in seconds.
+    """
+    if not item.get("notes"):
+        raise ParameterError("item needs 'notes' [start_s, end_s, pitch, voice]")
+    starts = np.unique(np.round([note[0] for note in item["notes"]], 3))
+    return starts[np.r_[True, np.diff(starts) > merge]]
+
+
+def onset_targets(times, n_frames: int, *, sr: int = SR,
+                  hop_length: int = HOP_LENGTH) -> np.ndarray:
+    """Frame targets for onset detection: 1 at each onset, 0.5 at its neighbours.
+
+    Introduced in ``04_rnn``. Frame ``t`` is centred at ``t * hop_length / sr``
+    (the package's frame convention, :mod:`~helpers.datasets.chords`); the
+    neighbours get 0.5 because score times are not frame-exact.
+
+    Parameters
+    ----------
+    times : array-like [shape=(n,)]
+        Onset times in seconds.
+    n_frames : int > 0
+    sr, hop_length : int
+        Sample rate (Hz) and hop (samples).
+
+    Returns
+    -------
+    y : np.ndarray [shape=(n_frames,)], float32
+    """
+    from ..validate import positive_int
+
+    n_frames = positive_int(n_frames, "n_frames")
+    frames = np.round(np.asarray(times, float) * sr / hop_length).astype(int)
+    frames = frames[(frames >= 0) & (frames < n_frames)]
+    y = np.zeros(n_frames, np.float32)
+    for offset, value in ((-1, 0.5), (1, 0.5), (0, 1.0)):
+        y[np.clip(frames + offset, 0, n_frames - 1)] = value
+    return y
