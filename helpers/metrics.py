@@ -196,9 +196,10 @@ def _intervals(x, name: str) -> np.ndarray:
 def chord_scores(ref_intervals, ref_labels, est_intervals, est_labels) -> dict:
     """Duration-weighted chord accuracy through ``mir_eval.chord``.
 
-    Introduced in ``04_rnn``. The estimate is trimmed or padded with no-chord
-    (``"N"``) to the span of the reference, both are cut at every boundary of
-    either, and each piece counts by its duration, as in MIREX.
+    The body of :func:`score_chord_pieces` for one piece. The estimate is
+    trimmed or padded with no-chord (``"N"``) to the span of the reference,
+    both are cut at every boundary of either, and each piece counts by its
+    duration, as in MIREX.
 
     Parameters
     ----------

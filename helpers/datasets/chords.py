@@ -156,8 +156,8 @@ def frames_to_segments(
 ) -> tuple[np.ndarray, list[str]]:
     """Merge runs of equal frame-wise class ids into labelled time intervals.
 
-    Introduced in ``04_rnn`` to score frame-wise chord predictions with
-    :func:`helpers.metrics.chord_scores`; the inverse of :func:`chord_targets`
+    Used by :func:`helpers.metrics.score_chord_pieces` (``04_rnn``) to score
+    frame-wise chord predictions; the inverse of :func:`chord_targets`
     (see the frame convention in the module docstring).
 
     Parameters
