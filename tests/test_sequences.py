@@ -100,3 +100,14 @@ def test_sequence_plots_return_figure_and_axes():
         plot_lines({})
     with pytest.raises(ParameterError):
         plot_bars({})
+
+
+def test_onset_scores_of_no_detection_are_zero_without_a_warning():
+    import warnings
+
+    from helpers.metrics import onset_scores
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = onset_scores([0.5, 1.0], [])
+    assert scores == {"f_measure": 0.0, "precision": 0.0, "recall": 0.0}
