@@ -13,7 +13,8 @@ report, rather than hand-written versions:
 
 - :func:`chord_scores` (duration-weighted root and major/minor accuracy), with
   :func:`helpers.datasets.frames_to_segments` to turn frame-wise predictions
-  into the labelled intervals it expects;
+  into the labelled intervals it expects; :func:`score_chord_pieces` scores a
+  chord recogniser on any list of pieces with reference chord segments;
 - :func:`onset_scores` and :func:`beat_scores`.
 """
 
@@ -28,7 +29,7 @@ from .validate import one_of, positive_number
 
 __all__ = [
     "IGNORE_INDEX", "accuracy", "per_class_scores", "confusion_matrix", "chord_scores",
-    "onset_scores", "beat_scores", "tag_thresholds",
+    "score_chord_pieces", "onset_scores", "beat_scores", "tag_thresholds",
 ]  # fmt: skip
 
 #: Target value that marks padding, as in ``torch.nn.CrossEntropyLoss``.
@@ -194,9 +195,10 @@ def _intervals(x, name: str) -> np.ndarray:
 def chord_scores(ref_intervals, ref_labels, est_intervals, est_labels) -> dict:
     """Duration-weighted chord accuracy through ``mir_eval.chord``.
 
-    Introduced in ``04_rnn``. The estimate is trimmed or padded with no-chord
-    (``"N"``) to the span of the reference, both are cut at every boundary of
-    either, and each piece counts by its duration, as in MIREX.
+    The body of :func:`score_chord_pieces` for one piece. The estimate is
+    trimmed or padded with no-chord (``"N"``) to the span of the reference,
+    both are cut at every boundary of either, and each piece counts by its
+    duration, as in MIREX.
 
     Parameters
     ----------
@@ -240,6 +242,70 @@ def chord_scores(ref_intervals, ref_labels, est_intervals, est_labels) -> dict:
         raise ParameterError(f"chord_scores: {err}") from err
 
 
+def score_chord_pieces(items, recognise, *, names=None) -> dict:
+    """Score a frame-wise chord recogniser on any pieces with reference chords.
+
+    Introduced in ``04_rnn``: the same function scores the test split, pieces
+    rendered with other instruments, or your own annotated audio. Each piece's
+    frame ids become segments (:func:`helpers.datasets.frames_to_segments`, the
+    package's one frame convention) and are scored with :func:`chord_scores`
+    and ``mir_eval.chord.seg``; the means weigh each piece by its duration.
+
+    Parameters
+    ----------
+    items : sequence of dict
+        Each with ``"chords"``: reference segments ``[start_s, end_s, label]``
+        (Harte labels), and whatever ``recognise`` reads (e.g. ``audio_path``).
+    recognise : callable, (item) -> array-like [shape=(frames,)], int
+        One class id per frame (``HOP_LENGTH`` apart, at ``SR``).
+    names : sequence of str or None
+        Label of each class id; ``None``: :data:`helpers.datasets.CHORD_CLASSES`.
+
+    Returns
+    -------
+    scores : dict
+        ``"root"``, ``"majmin"``, ``"mirex"``, ``"segmentation"`` (in [0, 1])
+        and ``"segments / reference"`` (predicted segments per reference
+        segment), duration-weighted means; ``"per_piece"``: the same keys for
+        each piece, a list in the order of ``items``, each with its
+        ``"estimate"`` too, the predicted ``(intervals, labels)`` (e.g. for
+        :func:`helpers.datasets.sonify_chords`).
+    """
+    import mir_eval
+
+    from .datasets.chords import CHORD_CLASSES, frames_to_segments
+
+    items = list(items)
+    if not items or not callable(recognise):
+        raise ParameterError(
+            "score_chord_pieces needs a non-empty list of items and a callable "
+            f"recognise(item) -> frame ids, got {len(items)} items and "
+            f"{type(recognise).__name__}"
+        )
+    per_piece, weights = [], []
+    for item in items:
+        if "chords" not in item or not item["chords"]:
+            raise ParameterError("every item needs reference 'chords' segments")
+        ref_intervals = np.array([[s, e] for s, e, _ in item["chords"]], float)
+        ref_labels = [label for _, _, label in item["chords"]]
+        est_intervals, est_labels = frames_to_segments(
+            recognise(item), names=CHORD_CLASSES if names is None else names
+        )
+        scores = chord_scores(ref_intervals, ref_labels, est_intervals, est_labels)
+        adjusted, _ = mir_eval.util.adjust_intervals(
+            est_intervals, est_labels, ref_intervals.min(), ref_intervals.max()
+        )
+        scores["segmentation"] = float(mir_eval.chord.seg(ref_intervals, adjusted))
+        scores["segments / reference"] = len(est_labels) / len(ref_labels)
+        means_of = list(scores)
+        scores["estimate"] = (est_intervals, est_labels)
+        per_piece.append(scores)
+        weights.append(ref_intervals.max() - ref_intervals.min())
+    means = {key: float(np.average([s[key] for s in per_piece], weights=weights))
+             for key in means_of}
+    return means | {"per_piece": per_piece}
+
+
 def _event_times(x, name: str) -> np.ndarray:
     x = _to_numpy(x, name).astype(float)
     if x.ndim != 1:
@@ -274,6 +340,8 @@ def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
     positive_number(window, "window", unit="seconds")
     if ref.size == 0:
         raise ParameterError("reference must hold at least one onset")
+    if est.size == 0:  # nothing detected: all scores 0 (mir_eval would warn)
+        return {"f_measure": 0.0, "precision": 0.0, "recall": 0.0}
     f, p, r = mir_eval.onset.f_measure(ref, est, window=window)
     return {"f_measure": float(f), "precision": float(p), "recall": float(r)}
 

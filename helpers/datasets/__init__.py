@@ -23,7 +23,13 @@ SoundFont, into a cache of its own.
 """
 
 from .cache import DATASETS, build, load_manifest
-from .chorales import load_chorales
+from .chorales import (
+    UNHEARD_PROGRAMS,
+    load_chorales,
+    load_unheard_chorales,
+    onset_targets,
+    onset_times,
+)
 from .chords import (
     CHORD_CLASSES,
     chord_index,
@@ -31,6 +37,9 @@ from .chords import (
     chord_segments,
     chord_targets,
     frames_to_segments,
+    sonify_chords,
+    transpose_bins,
+    transpose_ids,
 )
 from .feature_dataset import AudioDataset, FeatureDataset
 from .folder import AudioFolder
@@ -47,6 +56,8 @@ __all__ = [
     "load_styles", "make_probes", "PROBE_KINDS", "TRIAD_QUALITIES",
     "NOTE_FAMILIES", "STYLE_CLASSES", "CHORD_CLASSES", "chord_label",
     "chord_segments", "chord_index", "chord_targets", "frames_to_segments",
+    "sonify_chords", "load_unheard_chorales", "UNHEARD_PROGRAMS", "onset_times",
+    "onset_targets", "transpose_bins", "transpose_ids",
     "AudioDataset", "FeatureDataset", "AudioFolder", "group_split",
     "check_group_split", "load_gtzan", "gtzan_split_files", "GTZAN_GENRES",
     "TAGS", "load_tags", "tag_matrix", "SHAPE_LABELS", "make_shape_probes",

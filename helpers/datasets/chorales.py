@@ -28,20 +28,38 @@ import hashlib
 
 import numpy as np
 
-from ..config import SR
-from ..render import render_tracks
-from .cache import item_rng, load_items
+from ..audio import write_audio
+from ..config import HOP_LENGTH, SR
+from ..errors import ParameterError
+from ..render import render_tracks, soundfont_path
+from .cache import (
+    dataset_dir,
+    item_rng,
+    load_items,
+    read_manifest,
+    resolve_quick,
+    sha256_file,
+    write_json,
+)  # fmt: skip
 from .chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
 from .corpus import corpus_files, load_score
 from .splits import group_split
 
-__all__ = ["CHORALE_PROGRAMS", "load_chorales", "score_beats", "tune_key"]
+__all__ = [
+    "CHORALE_PROGRAMS", "UNHEARD_PROGRAMS", "load_chorales", "load_unheard_chorales",
+    "onset_times", "onset_targets", "score_beats", "tune_key",
+]  # fmt: skip
 
 #: Programs a voice may be played by: organs, strings, choir, brass, woodwinds.
 CHORALE_PROGRAMS = (
     19, 20, 16, 40, 41, 42, 43, 48, 49, 52, 53, 56, 57, 58, 60, 61, 68, 69, 70,
     71, 73, 0, 6,
 )  # fmt: skip
+#: Programs that never play a chorale in ``load_chorales``, for
+#: :func:`load_unheard_chorales`: electric piano, vibraphone, accordion, nylon
+#: guitar, harp, alto sax, sawtooth lead, banjo (plucked, struck and synthetic
+#: sounds where the training has organs, strings, choir, brass and woodwinds).
+UNHEARD_PROGRAMS = (4, 11, 21, 24, 46, 65, 81, 105)
 _TAIL = 1.5  # seconds of release after the last note
 _PEAK = 0.7
 #: Chorales, quick and full (None: every usable one).
@@ -204,3 +222,117 @@ def load_chorales(
     return load_items(
         "chorales", split=split, quick=quick, seed=seed, soundfont=soundfont
     )
+
+
+def load_unheard_chorales(
+    split: str = "test", *, quick: bool | None = None, seed: int = 0,
+    soundfont=None, programs=UNHEARD_PROGRAMS,
+) -> list[dict]:
+    """The chorales of a split played by instruments that never play in training.
+
+    Introduced in ``04_rnn``, to test how chord models trained on
+    :func:`load_chorales` fare on an unheard sound. Each item is the item of
+    :func:`load_chorales` (same score, tempo, transposition and labels) with
+    each voice played by a program drawn from ``programs`` (one per voice,
+    seeded by the item), rendered with the same SoundFont. Built on first use
+    (seconds in the quick mode) into a folder of its own,
+    ``data_dir()/chorales_unheard/<quick|full>...``, whose manifest records
+    what identifies the build (the items' audio checksums, the programs, the
+    SoundFont); nothing of the ``chorales`` dataset is touched.
+
+    Parameters
+    ----------
+    split, quick, seed, soundfont
+        As in :func:`load_chorales`.
+    programs : sequence of int
+        General MIDI programs to draw from; by default :data:`UNHEARD_PROGRAMS`.
+
+    Returns
+    -------
+    items : list of dict
+        As :func:`load_chorales` returns them, with ``audio_path``, ``sha256``
+        and ``programs`` of the new rendering.
+    """
+    programs = [int(p) for p in programs]
+    if not programs or any(not 0 <= p <= 127 for p in programs):
+        raise ParameterError(
+            f"programs must be GM programs in [0, 127], got {programs}"
+        )
+    quick = resolve_quick(quick)
+    items = load_chorales(split, quick=quick, seed=seed, soundfont=soundfont)
+    root = dataset_dir("chorales_unheard", quick=quick, seed=seed, soundfont=soundfont)
+    key = {"version": VERSION, "programs": programs, "sr": SR,
+           "soundfont_sha256": sha256_file(soundfont_path(soundfont))}
+    manifest = read_manifest(root) or {}
+    known = manifest.get("items", {}) if manifest.get("key") == key else {}
+    font, out = str(soundfont_path(soundfont)), []
+    for item in items:
+        rng = item_rng(seed, "unheard", item["id"], item["sha256"])
+        voices = [int(p) for p in rng.choice(programs, size=len(item["programs"]))]
+        path = root / "audio" / f"{item['id']}.flac"
+        entry = known.get(item["id"], {})
+        if entry.get("source") != item["sha256"] or not path.is_file() or (
+            sha256_file(path) != entry.get("sha256")
+        ):
+            y = render({**item, "programs": voices}, seed, font)
+            write_audio(path, np.clip(y, -1, 1), SR)
+            known[item["id"]] = {"source": item["sha256"], "sha256": sha256_file(path)}
+            write_json(root / "manifest.json", {"key": key, "items": known})
+        out.append({**item, "programs": voices, "audio_path": str(path),
+                    "sha256": known[item["id"]]["sha256"]})
+    return out
+
+
+def onset_times(item: dict, *, merge: float = 0.03) -> np.ndarray:
+    """Onset times of a chorale: its distinct note starts, in seconds.
+
+    Introduced in ``04_rnn``. Starts closer than ``merge`` seconds to the
+    previous one are merged into it (voices that enter together).
+
+    Parameters
+    ----------
+    item : dict
+        A chorale with ``notes`` (``[start_s, end_s, pitch, voice]``).
+    merge : float
+        Seconds.
+
+    Returns
+    -------
+    times : np.ndarray [shape=(n,)], float
+        Sorted onset times in seconds.
+    """
+    if not item.get("notes"):
+        raise ParameterError("item needs 'notes' [start_s, end_s, pitch, voice]")
+    starts = np.unique(np.round([note[0] for note in item["notes"]], 3))
+    return starts[np.r_[True, np.diff(starts) > merge]]
+
+
+def onset_targets(times, n_frames: int, *, sr: int = SR,
+                  hop_length: int = HOP_LENGTH) -> np.ndarray:
+    """Frame targets for onset detection: 1 at each onset, 0.5 at its neighbours.
+
+    Introduced in ``04_rnn``. Frame ``t`` is centred at ``t * hop_length / sr``
+    (the package's frame convention, :mod:`~helpers.datasets.chords`); the
+    neighbours get 0.5 because score times are not frame-exact.
+
+    Parameters
+    ----------
+    times : array-like [shape=(n,)]
+        Onset times in seconds.
+    n_frames : int > 0
+    sr, hop_length : int
+        Sample rate (Hz) and hop (samples).
+
+    Returns
+    -------
+    y : np.ndarray [shape=(n_frames,)], float32
+    """
+    from ..validate import positive_int
+
+    n_frames = positive_int(n_frames, "n_frames")
+    frames = np.round(np.asarray(times, float) * sr / hop_length).astype(int)
+    frames = frames[(frames >= 0) & (frames < n_frames)]
+    y = np.zeros(n_frames, np.float32)
+    for offset, value in ((-1, 0.5), (1, 0.5), (0, 1.0)):
+        y[np.clip(frames + offset, 0, n_frames - 1)] = value
+    return y

@@ -36,7 +36,8 @@ from ..validate import positive_int
 
 __all__ = [
     "PITCH_NAMES", "CHORD_CLASSES", "NO_CHORD", "chord_label", "chord_segments",
-    "chord_index", "chord_targets", "frames_to_segments",
+    "chord_index", "chord_targets", "frames_to_segments", "sonify_chords",
+    "transpose_bins", "transpose_ids",
 ]  # fmt: skip
 
 #: Pitch-class names used in labels (mir_eval reads both sharps and flats).
@@ -155,8 +156,8 @@ def frames_to_segments(
 ) -> tuple[np.ndarray, list[str]]:
     """Merge runs of equal frame-wise class ids into labelled time intervals.
 
-    Introduced in ``04_rnn`` to score frame-wise chord predictions with
-    :func:`helpers.metrics.chord_scores`; the inverse of :func:`chord_targets`
+    Used by :func:`helpers.metrics.score_chord_pieces` (``04_rnn``) to score
+    frame-wise chord predictions; the inverse of :func:`chord_targets`
     (see the frame convention in the module docstring).
 
     Parameters
@@ -201,3 +202,93 @@ def frames_to_segments(
     intervals = np.stack([bounds[:-1], bounds[1:]], axis=1)
     labels = [str(names[i]) if names is not None else str(i) for i in ids[starts]]
     return intervals, labels
+
+
+def sonify_chords(intervals, labels, *, sr: int = SR, length: int | None = None,
+                  peak: float = 0.5) -> np.ndarray:
+    """Chord segments played as synthesized chords, to hear a prediction.
+
+    Introduced in ``04_rnn``. ``mir_eval.sonify.chords`` plays each segment's
+    pitch classes as Shepard tones (every octave at once, loudest in the
+    middle register), so a triad sounds as a triad in no particular voicing;
+    ``"N"`` and ``"X"`` are silent.
+
+    Parameters
+    ----------
+    intervals : np.ndarray [shape=(n, 2)]
+        Segment start and end times in seconds (e.g. from
+        :func:`frames_to_segments`).
+    labels : sequence of str [length=n]
+        Harte labels.
+    sr : int > 0
+        Sample rate in Hz.
+    length : int or None
+        Length of the result in samples (cut or zero-padded); ``None``: to
+        the end of the last segment.
+    peak : float
+        Largest magnitude of the result.
+
+    Returns
+    -------
+    y : np.ndarray [shape=(length,)], float32
+    """
+    import mir_eval
+
+    sr = positive_int(sr, "sr")
+    intervals = np.asarray(intervals, dtype=float)
+    if intervals.ndim != 2 or intervals.shape[1] != 2 or len(intervals) != len(labels):
+        raise ParameterError(
+            f"intervals must have shape (n, 2) with one label each, got "
+            f"{intervals.shape} and {len(labels)} labels"
+        )
+    labels = ["N" if label == "X" else str(label) for label in labels]
+    y = mir_eval.sonify.chords(labels, intervals, sr)
+    if length is not None:
+        length = positive_int(length, "length")
+        y = np.pad(y[:length], (0, max(0, length - len(y))))
+    y = y * (peak / (float(np.max(np.abs(y))) or 1.0))
+    return np.asarray(y, dtype=np.float32)
+
+
+def transpose_bins(X, k: int) -> np.ndarray:
+    """Shift features with one bin per semitone by ``k`` semitones (a copy).
+
+    Introduced in ``04_rnn`` (transposition as data augmentation). Bins that
+    enter at either end are silence (0), not the bins that left at the other.
+
+    Parameters
+    ----------
+    X : np.ndarray [shape=(frames, bins)]
+        A log-CQT with 12 bins per octave, frames first.
+    k : int
+        Semitones, up if positive.
+
+    Returns
+    -------
+    X : np.ndarray [shape=(frames, bins)]
+    """
+    X = np.roll(np.asarray(X), int(k), axis=1)
+    X[:, :max(k, 0)] = 0
+    X[:, X.shape[1] + min(k, 0):] = 0
+    return X
+
+
+def transpose_ids(ids, k: int):
+    """Chord (or key) class ids moved by ``k`` semitones; 24 ("no chord") stays.
+
+    Introduced in ``04_rnn``. 0-11 are major roots C ... B, 12-23 minor ones
+    (:data:`CHORD_CLASSES`; the keys of ``04_rnn`` use the same order).
+
+    Parameters
+    ----------
+    ids : int or np.ndarray, integer
+    k : int
+        Semitones.
+
+    Returns
+    -------
+    ids : np.ndarray (or int for an int), same shape
+    """
+    ids = np.asarray(ids)
+    out = np.where(ids < NO_CHORD, (ids // 12) * 12 + (ids % 12 + k) % 12, ids)
+    return int(out) if out.ndim == 0 else out

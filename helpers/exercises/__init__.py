@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 
 from ..validate import one_of
-from . import audio_representations, background, cnn
+from . import audio_representations, background, cnn, rnn
 from .exercise import Exercise
 
 __all__ = ["EXERCISES", "Exercise", "check", "solution"]
@@ -29,7 +29,7 @@ __all__ = ["EXERCISES", "Exercise", "check", "solution"]
 #: Every exercise by name, from every notebook's module.
 EXERCISES: dict[str, Exercise] = {
     ex.name: ex
-    for module in (background, audio_representations, cnn)
+    for module in (background, audio_representations, cnn, rnn)
     for ex in module.EXERCISES
 }
 

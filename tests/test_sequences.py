@@ -1,0 +1,113 @@
+"""helpers.sequences and helpers.sequence_plots (04_rnn), and the chord and
+onset wrangling 04 uses: transposition, onset times and targets."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from helpers.datasets import onset_targets, onset_times, transpose_bins, transpose_ids
+from helpers.errors import ParameterError
+from helpers.sequence_plots import mark_times, plot_bars, plot_chord_frames, plot_lines
+from helpers.sequences import gradient_vs_lag, lstm_gates, memory_task, random_excerpts
+
+
+def test_memory_task_marks_the_class_in_the_first_frame_only():
+    X, y = memory_task(50, 20, generator=torch.Generator().manual_seed(0))
+    assert X.shape == (50, 20, 8) and y.shape == (50,)
+    assert torch.equal(X[:, 0, :4].argmax(dim=1), y)
+    assert X[:, 1:, :4].abs().max() == 0
+    with pytest.raises(ParameterError):
+        memory_task(0, 20)
+
+
+def test_gradient_vs_lag_vanishes_for_a_small_rnn_and_not_for_an_open_lstm():
+    torch.manual_seed(0)
+    X, y = memory_task(16, 60, generator=torch.Generator().manual_seed(1))
+    rnn, head = nn.RNN(8, 16, batch_first=True), nn.Linear(16, 4)
+    with torch.no_grad():
+        rnn.weight_hh_l0.mul_(0.3)
+    g = gradient_vs_lag(rnn, head, X, y)
+    assert g.shape == (60,) and g[0] == pytest.approx(1.0) and g[-1] < 1e-6
+    lstm = nn.LSTM(8, 16, batch_first=True)
+    with torch.no_grad():
+        lstm.bias_ih_l0[16:32] = 5.0
+    assert gradient_vs_lag(lstm, head, X, y)[-1] > 1e-3
+    with pytest.raises(ParameterError):
+        gradient_vs_lag(rnn, head, X[0], y)
+
+
+def test_lstm_gates_reproduce_the_layer():
+    torch.manual_seed(0)
+    lstm, x = nn.LSTM(3, 5, batch_first=True), torch.randn(2, 7, 3)
+    gates, h = lstm_gates(lstm, x)
+    assert set(gates) == {"input gate", "forget gate", "output gate", "cell"}
+    assert gates["cell"].shape == (7, 2, 5)
+    assert torch.allclose(h, lstm(x)[1][0][0], atol=1e-6)
+    cell = torch.from_numpy(gates["cell"][-1])
+    assert torch.allclose(cell, lstm(x)[1][1][0], atol=1e-6)
+    with pytest.raises(ParameterError):
+        lstm_gates(nn.GRU(3, 5), x)
+
+
+def test_random_excerpts_cut_aligned_pairs_and_augment():
+    pieces = [(np.arange(300)[:, None] * np.ones((1, 3)), np.arange(300), "item")]
+    X, y = random_excerpts(pieces, 5, np.random.default_rng(0), length=50)
+    assert X.shape == (5, 50, 3) and y.shape == (5, 50)
+    assert torch.equal(X[..., 0].long(), y)  # features and targets stay aligned
+    _, y2 = random_excerpts(pieces, 5, np.random.default_rng(0), length=50,
+                            augment=lambda X, y, rng: (X, -y))
+    assert torch.equal(y2, -y)
+    with pytest.raises(ParameterError):
+        random_excerpts(pieces, 5, np.random.default_rng(0), length=300)
+
+
+def test_transposition_moves_bins_and_chord_ids_together():
+    X = np.arange(2 * 84, dtype=float).reshape(2, 84) + 1
+    up = transpose_bins(X, 3)
+    assert np.all(up[:, :3] == 0) and np.array_equal(up[:, 3:], X[:, :-3])
+    down = transpose_bins(X, -2)
+    assert np.all(down[:, -2:] == 0) and np.array_equal(down[:, :-2], X[:, 2:])
+    assert np.array_equal(transpose_bins(X, 0), X)
+    ids = np.array([0, 11, 12, 23, 24])  # C, B, c, b, none
+    assert transpose_ids(ids, 1).tolist() == [1, 0, 13, 12, 24]
+    assert transpose_ids(9, 3) == 0 and isinstance(transpose_ids(9, 3), int)
+
+
+def test_onset_times_and_targets():
+    item = {"notes": [[0.0, 1, 60, 0], [0.01, 1, 64, 1], [0.5, 1, 67, 2]]}
+    times = onset_times(item)
+    assert times.tolist() == [0.0, 0.5]
+    y = onset_targets(times, 40, sr=100, hop_length=2)  # 50 frames per second
+    assert y[0] == 1 and y[1] == 0.5 and y[25] == 1 and y[24] == y[26] == 0.5
+    assert y.sum() == pytest.approx(2 + 3 * 0.5)
+    with pytest.raises(ParameterError):
+        onset_times({"notes": []})
+
+
+def test_sequence_plots_return_figure_and_axes():
+    fig, ax = plot_lines({"a": [1, 0, 1e-40]}, logy=True, floor=1e-30)
+    assert ax.get_yscale() == "log" and ax.get_legend() is not None
+    _, ax = plot_bars({"m1": {"x": 0.5, "y": 0.7}, "m2": {"x": 0.6, "y": 0.8}},
+                      ylim=(0, 1))
+    assert len(ax.patches) == 4
+    _, ax = plot_chord_frames({"ref": [0, 0, 1], "est": [0, 1, 1]}, ["C", "C#"],
+                              seconds=10)
+    assert len(ax.collections) == 2
+    mark_times(ax, [0.01, 5, 20], until=10)
+    assert len(ax.lines) == 2
+    with pytest.raises(ParameterError):
+        plot_lines({})
+    with pytest.raises(ParameterError):
+        plot_bars({})
+
+
+def test_onset_scores_of_no_detection_are_zero_without_a_warning():
+    import warnings
+
+    from helpers.metrics import onset_scores
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = onset_scores([0.5, 1.0], [])
+    assert scores == {"f_measure": 0.0, "precision": 0.0, "recall": 0.0}
