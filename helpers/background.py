@@ -15,10 +15,8 @@ import torch
 from .plotting import new_axes
 
 __all__ = [
-    "bar_chart",
     "draw_activation",
     "mix_notes",
-    "plot_curves",
     "plot_learning_curves",
     "plot_lr_sweep",
     "plot_milestones",
@@ -125,37 +123,6 @@ def draw_activation(ax, name="sigmoid", scale=1.0):
     ax.axhline(0, color="0.7", lw=0.5)
     ax.set(xlabel="z (input)", ylabel="output", title=f"{name}, scale {scale:g}")
     ax.legend(fontsize="x-small")
-
-
-def bar_chart(values: dict, *, errors=None, chance=None, ylabel="test accuracy",
-              title=None, ax=None, colors=None):
-    """Bars of ``{name: value}`` with optional error bars and a chance line.
-
-    Introduced in ``01_background``.
-
-    Parameters
-    ----------
-    values : dict of str to float
-    errors : dict of str to float, optional
-        Half-heights of the error bars (e.g. standard deviations over seeds).
-    chance : float, optional
-        Drawn as a dotted line.
-
-    Returns
-    -------
-    fig, ax
-    """
-    fig, ax = new_axes(ax, figsize=(max(7.0, 1.3 * len(values)), 3))
-    names = list(values)
-    yerr = None if errors is None else [errors[n] for n in names]
-    ax.bar(names, [values[n] for n in names], yerr=yerr, capsize=4,
-           color=colors or [f"C{i}" for i in range(len(names))])
-    if chance is not None:
-        ax.axhline(chance, color="0.5", ls=":", label="chance")
-        ax.legend(fontsize="small")
-    ax.set(ylabel=ylabel, title=title)
-    ax.tick_params(axis="x", labelsize=8, labelrotation=15)
-    return fig, ax
 
 
 def shift_bins(X: torch.Tensor, k: int, dim: int = -2) -> torch.Tensor:
@@ -300,31 +267,3 @@ def plot_lr_sweep(lrs, final_losses: dict, *, ax=None):
            ylabel="training loss at the end", title="learning-rate sweep (stars: best)")
     ax.legend(fontsize="small")
     return fig, ax
-
-
-def plot_curves(curves: dict, *, xlabel, ylabel, x=None, title=None, ax=None,
-                logy=False):
-    """One line per ``{label: values}``, against ``x`` (default 1, 2, ...).
-
-    Introduced in ``01_background``.
-
-    Parameters
-    ----------
-    curves : dict of str to sequence of float
-    x : sequence of float, optional
-        Shared x values; a shorter curve uses the first ``len(values)``.
-
-    Returns
-    -------
-    fig, ax
-    """
-    fig, ax = new_axes(ax, figsize=(7, 3))
-    for name, values in curves.items():
-        n = len(values)
-        xs = np.arange(1, n + 1) if x is None else np.asarray(x)[:n]
-        ax.plot(xs, values, "o-" if len(values) <= 50 else "-", ms=3, label=name)
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title,
-           yscale="log" if logy else "linear")
-    ax.legend(fontsize="small")
-    return fig, ax
-

@@ -16,7 +16,7 @@ from .validate import one_of
 
 __all__ = [
     "new_axes", "plot_waveform", "plot_spectrogram", "plot_history",
-    "plot_confusion_matrix", "plot_bars",
+    "plot_confusion_matrix", "plot_bars", "plot_curves",
 ]  # fmt: skip
 
 #: Frequency-axis kinds accepted by :func:`plot_spectrogram`, with their labels.
@@ -210,22 +210,27 @@ def plot_confusion_matrix(cm, class_names=None, *, ax=None, normalize: bool = Tr
 
 
 def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
-              ylim=(0, 1.05), title=None):
-    """Grouped bar chart: one group of bars per row, one colour per series.
+              ylim=(0, 1.05), logy: bool = False, title=None, colors=None):
+    """Bars of scores: one bar per name, or groups of bars, one colour per series.
 
-    Introduced in ``03_cnn``, for its tables of scores (models against tasks).
+    Introduced in ``01_background``; notebooks 03 and 04 draw their tables of
+    scores (models against tasks, methods against test sets) with it.
 
     Parameters
     ----------
-    scores : dict of str to dict of str to float
-        ``scores[group][series]``: the height of one bar. Every group must have
-        the same series, in the same order.
+    scores : dict of str to float, or dict of str to dict of str to float
+        ``scores[name]``: one bar per name; or ``scores[group][series]``: one
+        group per key, every group with the same series in the same order.
     spread : dict of the same shape, optional
         Error-bar half-lengths (e.g. the standard deviation over seeds).
     chance : float, optional
         Draw a dotted line at this height, labelled "chance".
     ylabel, ylim, title
         Axis label (with the unit), limits and title.
+    logy : bool
+        A logarithmic y axis (``ylim`` is then ignored).
+    colors : list of str, optional
+        One colour per bar, with one bar per name (default: one each).
 
     Returns
     -------
@@ -239,6 +244,10 @@ def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
     groups = list(scores)
     if not groups:
         raise ParameterError("scores must hold at least one group, got none")
+    flat = not isinstance(scores[groups[0]], dict)
+    if flat:  # one bar per name: one unnamed series
+        scores = {g: {"": scores[g]} for g in groups}
+        spread = None if spread is None else {g: {"": spread[g]} for g in groups}
     series = list(scores[groups[0]])
     if any(list(scores[g]) != series for g in groups):
         raise ParameterError(f"every group of scores must have the series {series}")
@@ -248,17 +257,60 @@ def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
     x = np.arange(len(groups))
     for i, name in enumerate(series):
         err = None if spread is None else [spread[g][name] for g in groups]
+        color = (colors or [f"C{j}" for j in range(len(groups))]) if flat else None
         heights = [scores[g][name] for g in groups]
         ax.bar(x + (i - (len(series) - 1) / 2) * width, heights, width=width * 0.95,
-               yerr=err, capsize=3 if err else 0, label=name)
+               yerr=err, capsize=3 if err else 0, label=name or None, color=color)
     long_names = sum(len(str(g)) for g in groups) > 30  # would overlap: slant them
     ax.set_xticks(x, groups, rotation=25 if long_names else 0,
                   ha="right" if long_names else "center")
     if chance is not None:
         ax.axhline(chance, color="0.5", ls=":", label="chance")
-    ax.set(ylabel=ylabel, ylim=ylim)
+    ax.set(ylabel=ylabel, **({"yscale": "log"} if logy else {"ylim": ylim}))
     if title:
         ax.set_title(title)
     if len(series) > 1 or chance is not None:
         ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1, 0.5))
+    return fig, ax
+
+
+def plot_curves(curves, *, x=None, ax=None, xlabel: str = "", ylabel: str = "",
+                title=None, logy: bool = False, floor: float | None = None,
+                ylim=None):
+    """One line per named curve, with a legend. Introduced in ``01_background``.
+
+    Parameters
+    ----------
+    curves : dict of str to array-like [shape=(n,)]
+        The curves, by label (losses against passes, gradients against lag...).
+    x : array-like or None
+        Shared x values; a shorter curve uses the first ``n``. ``None``:
+        0, 1, 2, ... (pass ``x`` for epochs or passes counted from 1).
+    ax : matplotlib.axes.Axes or None
+    xlabel, ylabel, title : str
+        Labels, with units.
+    logy : bool
+        Logarithmic y axis.
+    floor : float or None
+        Values below it (zeros, underflow on a log axis) are drawn at it.
+    ylim : (float, float) or None
+
+    Returns
+    -------
+    fig, ax
+    """
+    if not curves:
+        raise ParameterError("curves must hold at least one named curve")
+    fig, ax = new_axes(ax)
+    for label, y in curves.items():
+        y = np.asarray(y, dtype=float)
+        y = y if floor is None else np.maximum(y, floor)
+        xs = np.arange(len(y)) if x is None else np.asarray(x)[: len(y)]
+        ax.plot(xs, y, "o-" if len(y) <= 50 else "-", ms=3, label=str(label))
+    ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log" if logy else "linear")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize="small")
     return fig, ax

@@ -51,10 +51,8 @@ def test_mix_notes_tags_both_families_and_keeps_single_notes():
 def test_figures_draw():
     bg.plot_milestones()
     bg.plot_pipelines()
-    bg.bar_chart({"a": 0.5, "b": 0.7}, errors={"a": 0.1, "b": 0.0}, chance=0.1)
     bg.plot_learning_curves([10, 20], {"x": np.ones((2, 3))}, chance=0.1)
     bg.plot_lr_sweep(np.array([0.1, 1.0]), {"SGD": np.array([1.0, 2.0])})
-    bg.plot_curves({"c": [1.0, 0.5]}, xlabel="x", ylabel="y", x=[10, 20])
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()

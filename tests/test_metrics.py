@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from sklearn.metrics import f1_score
 
 from helpers.errors import ParameterError
 from helpers.metrics import (
@@ -14,6 +15,7 @@ from helpers.metrics import (
     confusion_matrix,
     onset_scores,
     per_class_scores,
+    tag_thresholds,
 )
 
 Y_TRUE = [0, 0, 1, 1, 2]
@@ -113,3 +115,17 @@ def test_beat_scores():
     assert s["amlt"] > 0.9
     with pytest.raises(ParameterError, match="two beats"):
         beat_scores([1.0, 2.0], [1.0, 2.0])  # both before 5 s
+
+
+def test_tag_thresholds_maximise_f1_per_tag():
+    rng = np.random.default_rng(0)
+    Y = rng.integers(0, 2, size=(200, 3))
+    P = np.clip(0.3 * Y + rng.uniform(0, 0.7, size=Y.shape), 0, 1)
+    Y[:, 2] = 0  # a tag with no positive keeps 0.5
+    t = tag_thresholds(Y, P)
+    assert t.shape == (3,) and t[2] == 0.5
+    for j in range(2):
+        best = f1_score(Y[:, j], P[:, j] >= t[j])
+        assert all(best >= f1_score(Y[:, j], P[:, j] >= c) - 1e-12 for c in P[:, j])
+    with pytest.raises(ParameterError, match="same shape"):
+        tag_thresholds(Y, P[:, :2])

@@ -5,6 +5,7 @@ import pytest
 from helpers import plotting as P
 from helpers.errors import ParameterError
 from helpers.features import chroma, cqt, log_mel, mfcc, stft_magnitude, to_db
+from helpers.plotting import plot_bars, plot_curves
 
 
 def test_waveform_axes_in_seconds(harmonic_note, sr):
@@ -73,3 +74,45 @@ def test_confusion_matrix_normalises_rows():
         P.plot_confusion_matrix(np.zeros((2, 3)))
     with pytest.raises(ParameterError, match="names"):
         P.plot_confusion_matrix(np.eye(2), ["a"])
+
+
+def test_plot_bars_draws_one_bar_per_group_and_series():
+    scores = {"timbre": {"tall": 1.0, "wide": 0.7}, "tempo": {"tall": 0.5, "wide": 1.0}}
+    spread = {g: {s: 0.05 for s in v} for g, v in scores.items()}
+    fig, ax = plot_bars(scores, spread=spread, chance=0.5, ylabel="accuracy", title="t")
+    heights = sorted(round(p.get_height(), 3) for p in ax.patches)
+    assert heights == [0.5, 0.7, 1.0, 1.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["timbre", "tempo"]
+    assert ax.get_ylabel() == "accuracy" and ax.get_title() == "t"
+    legend = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert legend == {"tall", "wide", "chance"}
+
+
+def test_plot_bars_rejects_empty_or_ragged_scores():
+    with pytest.raises(ParameterError, match="at least one group"):
+        plot_bars({})
+    with pytest.raises(ParameterError, match="must have the series"):
+        plot_bars({"a": {"x": 1.0}, "b": {"y": 1.0}})
+
+
+def test_plot_bars_one_bar_per_name_with_colours_and_a_log_axis():
+    fig, ax = plot_bars({"a": 0.5, "b": 0.7}, spread={"a": 0.1, "b": 0.0},
+                        chance=0.1, colors=["C0", "C3"])
+    assert len(ax.patches) == 2 and ax.get_ylim() == (0, 1.05)
+    assert ax.patches[1].get_facecolor() != ax.patches[0].get_facecolor()
+    _, ax = plot_bars({"a": 1e-6, "b": 0.1}, logy=True)
+    assert ax.get_yscale() == "log"
+
+
+def test_plot_curves_shared_x_floor_and_markers():
+    _, ax = plot_curves({"a": [1, 0, 1e-40], "b": [1.0, 0.5]}, x=[10, 20, 30],
+                        logy=True, floor=1e-30, ylim=(1e-31, 10))
+    a, b = ax.get_lines()
+    assert a.get_xdata().tolist() == [10, 20, 30] and min(a.get_ydata()) == 1e-30
+    assert b.get_xdata().tolist() == [10, 20]  # a shorter curve: the first x values
+    assert ax.get_yscale() == "log" and ax.get_legend() is not None
+    _, ax = plot_curves({"long": np.zeros(60)})
+    assert ax.get_lines()[0].get_marker() in ("None", "", None)
+    assert ax.get_lines()[0].get_xdata()[0] == 0
+    with pytest.raises(ParameterError):
+        plot_curves({})

@@ -8,7 +8,7 @@ from torch import nn
 
 from helpers.datasets import onset_targets, onset_times, transpose_bins, transpose_ids
 from helpers.errors import ParameterError
-from helpers.sequence_plots import mark_times, plot_bars, plot_chord_frames, plot_lines
+from helpers.sequence_plots import mark_times, plot_chord_frames
 from helpers.sequences import gradient_vs_lag, lstm_gates, memory_task, random_excerpts
 
 
@@ -86,20 +86,11 @@ def test_onset_times_and_targets():
 
 
 def test_sequence_plots_return_figure_and_axes():
-    fig, ax = plot_lines({"a": [1, 0, 1e-40]}, logy=True, floor=1e-30)
-    assert ax.get_yscale() == "log" and ax.get_legend() is not None
-    _, ax = plot_bars({"m1": {"x": 0.5, "y": 0.7}, "m2": {"x": 0.6, "y": 0.8}},
-                      ylim=(0, 1))
-    assert len(ax.patches) == 4
     _, ax = plot_chord_frames({"ref": [0, 0, 1], "est": [0, 1, 1]}, ["C", "C#"],
                               seconds=10)
     assert len(ax.collections) == 2
     mark_times(ax, [0.01, 5, 20], until=10)
     assert len(ax.lines) == 2
-    with pytest.raises(ParameterError):
-        plot_lines({})
-    with pytest.raises(ParameterError):
-        plot_bars({})
 
 
 def test_onset_scores_of_no_detection_are_zero_without_a_warning():
