@@ -14,7 +14,7 @@ The package is split by concern, not by notebook:
 - :mod:`helpers.training`  ``fit``, ``evaluate``, ``predict``; checkpoints, DDP
 - :mod:`helpers.metrics`   classification metrics and ``mir_eval`` scores
 - :mod:`helpers.plotting`  figures that compose (``ax=None`` in, ``fig, ax`` out)
-- :mod:`helpers.sequence_plots`  figures of sequences: curves, grouped bars, chords
+- :mod:`helpers.sequence_plots`  figures of sequences: chords per frame, event times
 - :mod:`helpers.sequences` probes of recurrent layers, random training excerpts
 - :mod:`helpers.widgets`   interactive explorers with static fallbacks
 - :mod:`helpers.background`  notebook 01's figures and small-experiment data
