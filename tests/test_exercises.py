@@ -147,3 +147,12 @@ def test_two_tone_window_is_the_shortest_that_resolves():
 def test_two_tone_window_answers(answer, right, hint, capsys):
     assert check("two_tone_window", answer) is right
     assert hint in capsys.readouterr().out
+
+
+def test_every_exercise_has_a_name_of_its_own():
+    """Two notebooks' exercises with one name would hide one of them."""
+    from helpers.exercises import audio_representations, background, cnn, rnn
+
+    names = [ex.name for m in (background, audio_representations, cnn, rnn)
+             for ex in m.EXERCISES]
+    assert len(names) == len(set(names)) == len(EXERCISES)

@@ -5,7 +5,7 @@ import pytest
 from helpers.exercises import EXERCISES, check
 
 
-@pytest.mark.parametrize("name", ["gru_parameters", "memory_bias", "receptive_field",
+@pytest.mark.parametrize("name", ["gru_parameters", "memory_bias", "conv_stack_frames",
                                   "median_survival"])
 def test_registered_and_solvable(name, capsys):
     ex = EXERCISES[name]
@@ -24,9 +24,9 @@ def test_registered_and_solvable(name, capsys):
         ("memory_bias", 5.66, True, "99.65 %"),
         ("memory_bias", 5.0, False, "larger bias"),
         ("memory_bias", 9, False, "smaller bias"),
-        ("receptive_field", 13, True, "adds 4 frames"),
-        ("receptive_field", 15, False, "centre frame three times"),
-        ("receptive_field", 5, False, "distinct frames"),
+        ("conv_stack_frames", 13, True, "adds 4 frames"),
+        ("conv_stack_frames", 15, False, "centre frame three times"),
+        ("conv_stack_frames", 5, False, "distinct frames"),
         ("median_survival", 8, True, "majority"),
         ("median_survival", 15, False, "shorter run"),
         ("median_survival", 3, False, "longer run"),

@@ -23,11 +23,11 @@ __all__ = [
     "check_gru_parameters",
     "check_median_survival",
     "check_memory_bias",
-    "check_receptive_field",
+    "check_conv_stack_frames",
     "gru_parameters",
     "median_survival",
     "memory_bias",
-    "receptive_field",
+    "conv_stack_frames",
 ]
 
 
@@ -156,10 +156,10 @@ def _context(layers) -> int:
     return int((x.grad[0, 0].abs() > 0).sum())
 
 
-def receptive_field() -> int:
+def conv_stack_frames() -> int:
     """Frames seen by one output of three Conv1d layers of kernel 5 ('same' padding).
 
-    Reference solution of exercise ``"receptive_field"`` of ``04_rnn``, shown
+    Reference solution of exercise ``"conv_stack_frames"`` of ``04_rnn``, shown
     by :func:`~helpers.exercises.solution`.
 
     Returns
@@ -175,10 +175,10 @@ def receptive_field() -> int:
     return predicted
 
 
-def check_receptive_field(answer: int) -> tuple[bool, str]:
+def check_conv_stack_frames(answer: int) -> tuple[bool, str]:
     """Measure the receptive field with a gradient and compare it with ``answer``.
 
-    Checker of exercise ``"receptive_field"``; :func:`~helpers.exercises.check`
+    Checker of exercise ``"conv_stack_frames"``; :func:`~helpers.exercises.check`
     calls it.
 
     Parameters
@@ -263,7 +263,7 @@ EXERCISES = (
              "a whole number of parameters (an int)"),
     Exercise("memory_bias", memory_bias, check_memory_bias, Real,
              "a forget-gate bias (a number)"),
-    Exercise("receptive_field", receptive_field, check_receptive_field, Integral,
+    Exercise("conv_stack_frames", conv_stack_frames, check_conv_stack_frames, Integral,
              "a whole number of frames (an int)"),
     Exercise("median_survival", median_survival, check_median_survival, Integral,
              "a whole number of frames (an int)"),
