@@ -21,7 +21,6 @@ __all__ = [
     "plot_lr_sweep",
     "plot_milestones",
     "plot_pipelines",
-    "shift_bins",
     "stretch_frames",
 ]
 
@@ -123,36 +122,6 @@ def draw_activation(ax, name="sigmoid", scale=1.0):
     ax.axhline(0, color="0.7", lw=0.5)
     ax.set(xlabel="z (input)", ylabel="output", title=f"{name}, scale {scale:g}")
     ax.legend(fontsize="x-small")
-
-
-def shift_bins(X: torch.Tensor, k: int, dim: int = -2) -> torch.Tensor:
-    """Shift ``X`` by ``k`` steps along ``dim``, filling with its minimum.
-
-    On a CQT (one bin per semitone) a shift of ``k`` bins along frequency is a
-    transposition by ``k`` semitones; along time, a delay of ``k`` frames.
-    Introduced in ``01_background``.
-
-    Parameters
-    ----------
-    X : torch.Tensor [shape=(..., n, ...)]
-    k : int
-        Positive: up (or later); negative: down (or earlier).
-    dim : int
-        The axis to shift along.
-
-    Returns
-    -------
-    torch.Tensor, the same shape as ``X``
-    """
-    out = torch.full_like(X, float(X.min()))
-    n = X.shape[dim]
-    if abs(k) >= n:
-        return out
-    if k >= 0:
-        out.narrow(dim, k, n - k).copy_(X.narrow(dim, 0, n - k))
-    else:
-        out.narrow(dim, 0, n + k).copy_(X.narrow(dim, -k, n + k))
-    return out
 
 
 def stretch_frames(X: torch.Tensor, rate: float) -> torch.Tensor:

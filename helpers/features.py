@@ -37,7 +37,7 @@ from .validate import one_of, positive_int
 __all__ = [
     "FEATURES", "extract", "stft_magnitude", "mel_spectrogram", "to_db", "log_mel",
     "mfcc", "cqt", "chroma", "invert_stft_magnitude", "invert_mel", "invert_mfcc",
-    "mfcc_statistics", "Standardizer",
+    "mfcc_statistics", "Standardizer", "shift_bins",
 ]  # fmt: skip
 
 
@@ -380,3 +380,42 @@ class Standardizer:
         else:
             mean, std = (s.cpu().numpy() if torch.is_tensor(s) else s for s in stats)
         return (X - mean) / std
+
+
+def shift_bins(X, k: int, *, axis: int = -2, fill: float | None = None):
+    """Shift ``X`` by ``k`` steps along ``axis`` (a copy); what enters is ``fill``.
+
+    On a CQT (one bin per semitone) a shift of ``k`` bins along frequency is a
+    transposition by ``k`` semitones; along time, a delay of ``k`` frames. The
+    bins that leave at one end do not come back at the other (no wrap-around).
+    Introduced in ``01_background``; ``04_rnn`` transposes its training
+    excerpts with it.
+
+    Parameters
+    ----------
+    X : np.ndarray or torch.Tensor [shape=(..., n, ...)]
+    k : int
+        Positive: up (or later); negative: down (or earlier).
+    axis : int
+        The axis to shift along.
+    fill : float or None
+        The value of the bins that enter; ``None``: the minimum of ``X`` (the
+        quietest value of a log spectrogram).
+
+    Returns
+    -------
+    np.ndarray or torch.Tensor, the type and shape of ``X``
+    """
+    k, n = int(k), X.shape[axis]
+    out = X.clone() if isinstance(X, torch.Tensor) else np.array(X, copy=True)
+    fill = float(X.min()) if fill is None else fill
+    if abs(k) >= n:
+        out[...] = fill
+        return out
+    dst, src, gap = ((slice(k, None), slice(None, n - k), slice(None, k)) if k >= 0
+                     else (slice(None, n + k), slice(-k, None), slice(n + k, None)))
+    lead = (slice(None),) * (axis % X.ndim)  # every axis before ``axis``
+    out[(*lead, dst)] = X[(*lead, src)]
+    out[(*lead, gap)] = fill
+    return out
+

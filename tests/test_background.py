@@ -10,18 +10,6 @@ from helpers import background as bg
 matplotlib.use("Agg")
 
 
-def test_shift_bins_moves_content_and_fills_with_the_minimum():
-    X = torch.arange(12.0).reshape(1, 4, 3)  # (n, bins, frames)
-    up = bg.shift_bins(X, 1, dim=1)
-    assert torch.equal(up[0, 1:], X[0, :3]) and torch.all(up[0, 0] == X.min())
-    down = bg.shift_bins(X, -2, dim=1)
-    assert torch.equal(down[0, :2], X[0, 2:]) and torch.all(down[0, 2:] == X.min())
-    later = bg.shift_bins(X, 2, dim=2)
-    assert torch.equal(later[..., 2:], X[..., :1])
-    assert torch.all(later[..., :2] == X.min())
-    assert torch.all(bg.shift_bins(X, 9, dim=1) == X.min())
-
-
 @pytest.mark.parametrize("rate", [0.8, 1.0, 1.25])
 def test_stretch_frames_keeps_the_shape(rate):
     X = torch.randn(2, 5, 40)

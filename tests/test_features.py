@@ -9,6 +9,7 @@ import torch
 
 from helpers import features as F
 from helpers.errors import ParameterError
+from helpers.features import shift_bins
 
 
 def test_phrases_are_real_audio(phrases):
@@ -152,3 +153,26 @@ def test_standardizer_torch_device_mixing_and_guards():
         F.Standardizer()(X)
     with pytest.raises(ParameterError, match="NaN"):
         F.Standardizer().fit(np.array([1.0, np.nan]))
+
+
+def test_shift_bins_moves_content_and_fills_with_the_minimum():
+    X = torch.arange(12.0).reshape(1, 4, 3)  # (n, bins, frames)
+    up = shift_bins(X, 1, axis=1)
+    assert torch.equal(up[0, 1:], X[0, :3]) and torch.all(up[0, 0] == X.min())
+    down = shift_bins(X, -2, axis=1)
+    assert torch.equal(down[0, :2], X[0, 2:]) and torch.all(down[0, 2:] == X.min())
+    later = shift_bins(X, 2, axis=2)
+    assert torch.equal(later[..., 2:], X[..., :1])
+    assert torch.all(later[..., :2] == X.min())
+    assert torch.all(shift_bins(X, 9, axis=1) == X.min())
+
+
+def test_shift_bins_on_arrays_with_a_fill_and_no_wraparound():
+    X = np.arange(2 * 84, dtype=float).reshape(2, 84) + 1
+    up = shift_bins(X, 3, axis=1, fill=0)
+    assert np.all(up[:, :3] == 0) and np.array_equal(up[:, 3:], X[:, :-3])
+    down = shift_bins(X, -2, axis=-1, fill=0)
+    assert np.all(down[:, -2:] == 0) and np.array_equal(down[:, :-2], X[:, 2:])
+    same = shift_bins(X, 0, axis=1, fill=0)
+    assert np.array_equal(same, X) and not np.shares_memory(same, X)  # a copy
+

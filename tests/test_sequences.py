@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers.datasets import onset_targets, onset_times, transpose_bins, transpose_ids
+from helpers.datasets import onset_targets, onset_times, transpose_ids
 from helpers.errors import ParameterError
 from helpers.sequence_plots import mark_times, plot_chord_frames
 from helpers.sequences import gradient_vs_lag, lstm_gates, memory_task, random_excerpts
@@ -62,13 +62,7 @@ def test_random_excerpts_cut_aligned_pairs_and_augment():
         random_excerpts(pieces, 5, np.random.default_rng(0), length=300)
 
 
-def test_transposition_moves_bins_and_chord_ids_together():
-    X = np.arange(2 * 84, dtype=float).reshape(2, 84) + 1
-    up = transpose_bins(X, 3)
-    assert np.all(up[:, :3] == 0) and np.array_equal(up[:, 3:], X[:, :-3])
-    down = transpose_bins(X, -2)
-    assert np.all(down[:, -2:] == 0) and np.array_equal(down[:, :-2], X[:, 2:])
-    assert np.array_equal(transpose_bins(X, 0), X)
+def test_transposition_moves_chord_ids():
     ids = np.array([0, 11, 12, 23, 24])  # C, B, c, b, none
     assert transpose_ids(ids, 1).tolist() == [1, 0, 13, 12, 24]
     assert transpose_ids(9, 3) == 0 and isinstance(transpose_ids(9, 3), int)

@@ -38,7 +38,6 @@ from .chords import (
     chord_targets,
     frames_to_segments,
     sonify_chords,
-    transpose_bins,
     transpose_ids,
 )
 from .feature_dataset import AudioDataset, FeatureDataset
@@ -57,7 +56,7 @@ __all__ = [
     "NOTE_FAMILIES", "STYLE_CLASSES", "CHORD_CLASSES", "chord_label",
     "chord_segments", "chord_index", "chord_targets", "frames_to_segments",
     "sonify_chords", "load_unheard_chorales", "UNHEARD_PROGRAMS", "onset_times",
-    "onset_targets", "transpose_bins", "transpose_ids",
+    "onset_targets", "transpose_ids",
     "AudioDataset", "FeatureDataset", "AudioFolder", "group_split",
     "check_group_split", "load_gtzan", "gtzan_split_files", "GTZAN_GENRES",
     "TAGS", "load_tags", "tag_matrix", "SHAPE_LABELS", "make_shape_probes",

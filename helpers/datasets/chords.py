@@ -37,7 +37,7 @@ from ..validate import positive_int
 __all__ = [
     "PITCH_NAMES", "CHORD_CLASSES", "NO_CHORD", "chord_label", "chord_segments",
     "chord_index", "chord_targets", "frames_to_segments", "sonify_chords",
-    "transpose_bins", "transpose_ids",
+    "transpose_ids",
 ]  # fmt: skip
 
 #: Pitch-class names used in labels (mir_eval reads both sharps and flats).
@@ -248,29 +248,6 @@ def sonify_chords(intervals, labels, *, sr: int = SR, length: int | None = None,
         y = np.pad(y[:length], (0, max(0, length - len(y))))
     y = y * (peak / (float(np.max(np.abs(y))) or 1.0))
     return np.asarray(y, dtype=np.float32)
-
-
-def transpose_bins(X, k: int) -> np.ndarray:
-    """Shift features with one bin per semitone by ``k`` semitones (a copy).
-
-    Introduced in ``04_rnn`` (transposition as data augmentation). Bins that
-    enter at either end are silence (0), not the bins that left at the other.
-
-    Parameters
-    ----------
-    X : np.ndarray [shape=(frames, bins)]
-        A log-CQT with 12 bins per octave, frames first.
-    k : int
-        Semitones, up if positive.
-
-    Returns
-    -------
-    X : np.ndarray [shape=(frames, bins)]
-    """
-    X = np.roll(np.asarray(X), int(k), axis=1)
-    X[:, :max(k, 0)] = 0
-    X[:, X.shape[1] + min(k, 0):] = 0
-    return X
 
 
 def transpose_ids(ids, k: int):
