@@ -12,9 +12,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .audio import harmonic_tone
+from .features import cqt, to_db
 from .plotting import new_axes
 
 __all__ = [
+    "delay_frames",
     "draw_activation",
     "mix_notes",
     "plot_learning_curves",
@@ -22,6 +25,8 @@ __all__ = [
     "plot_milestones",
     "plot_pipelines",
     "stretch_frames",
+    "triad",
+    "triad_profiles",
 ]
 
 _MILESTONES = [
@@ -127,9 +132,10 @@ def draw_activation(ax, name="sigmoid", scale=1.0):
 def stretch_frames(X: torch.Tensor, rate: float) -> torch.Tensor:
     """Time-stretch spectrograms by resampling their frame axis (the last).
 
-    ``rate > 1`` plays faster (the content gets shorter and the end is filled
-    with the minimum of ``X``); ``rate < 1`` slower (the end is cut).
-    Introduced in ``01_background``.
+    ``rate > 1`` plays faster: the content gets shorter, and the end is filled
+    with each example's own last frame (for a note, its quiet tail), so the
+    gap sounds like the silence the example already ends in. ``rate < 1``
+    plays slower: the end is cut. Introduced in ``01_background``.
 
     Parameters
     ----------
@@ -143,9 +149,77 @@ def stretch_frames(X: torch.Tensor, rate: float) -> torch.Tensor:
     n = X.shape[-1]
     m = max(2, round(n / rate))
     Y = torch.nn.functional.interpolate(X, size=m, mode="linear")
-    out = torch.full_like(X, float(X.min()))
-    out[..., : min(m, n)] = Y[..., : min(m, n)]
-    return out
+    if m >= n:
+        return Y[..., :n]
+    return torch.cat([Y, Y[..., -1:].expand(*Y.shape[:-1], n - m)], dim=-1)
+
+
+def delay_frames(X: torch.Tensor, k: int) -> torch.Tensor:
+    """Delay spectrograms by ``k`` frames (the last axis), keeping their length.
+
+    The ``k`` frames that enter are copies of each example's own last frame
+    (for a note, its quiet tail), so the gap sounds like the silence the
+    example already ends in; the last ``k`` frames leave. Introduced in
+    ``01_background``.
+
+    Parameters
+    ----------
+    X : torch.Tensor [shape=(..., frames)]
+    k : int, 0 < k < frames
+
+    Returns
+    -------
+    torch.Tensor [shape=(..., frames)]
+    """
+    return torch.cat([X[..., -1:].expand(*X.shape[:-1], k), X[..., :-k]], dim=-1)
+
+
+def triad(root: int, minor: int, rolloff: float) -> np.ndarray:
+    """A triad of harmonic tones: root, third and fifth, one second at ``SR``.
+
+    Harmonic ``k + 1`` of each tone has amplitude ``rolloff**k`` (8
+    harmonics), so ``rolloff`` sets the timbre. Peak 0.3. Introduced in
+    ``01_background``.
+
+    Parameters
+    ----------
+    root : int
+        MIDI pitch of the root.
+    minor : int
+        1 for a minor third (3 semitones), 0 for a major one (4).
+    rolloff : float in (0, 1)
+
+    Returns
+    -------
+    np.ndarray [shape=(samples,)], float32
+    """
+    y = sum(harmonic_tone(root + i, amplitudes=[rolloff**k for k in range(8)])
+            for i in (0, 4 - minor, 7))
+    return (0.3 * y / np.abs(y).max()).astype(np.float32)
+
+
+def triad_profiles(n: int, rng: np.random.Generator, roots=(48, 60)):
+    """``n`` triads on random ``roots``, alternately major and minor, random timbres.
+
+    Each is summarised by its mean CQT frame in dB (84 bins, one per
+    semitone). Introduced in ``01_background``.
+
+    Parameters
+    ----------
+    n : int
+    rng : np.random.Generator
+    roots : sequence of int
+        MIDI pitches the roots are drawn from.
+
+    Returns
+    -------
+    X : torch.Tensor [shape=(n, 84)], float32, dB
+    quality : torch.Tensor [shape=(n,)], int64: 0 major, 1 minor
+    """
+    chords = [(int(rng.choice(roots)), i % 2, rng.uniform(0.3, 0.9)) for i in range(n)]
+    profiles = [to_db(cqt(triad(*c)), power=False).mean(axis=1) for c in chords]
+    return (torch.tensor(np.stack(profiles), dtype=torch.float32),
+            torch.tensor([c[1] for c in chords]))
 
 
 def mix_notes(X: torch.Tensor, y: torch.Tensor, classes, rng, pairs_per_note: int = 3):
@@ -183,34 +257,40 @@ def mix_notes(X: torch.Tensor, y: torch.Tensor, classes, rng, pairs_per_note: in
     return torch.cat([pairs, A]), torch.cat([one_hot[i] + one_hot[j], one_hot]).float()
 
 
-def plot_learning_curves(sizes, curves: dict, *, chance=None, unit="notes", ax=None):
-    """Test accuracy against training-set size, mean and spread over repeats.
+def plot_learning_curves(curves: dict, *, chance: dict | None = None, unit="notes"):
+    """Test accuracy against training-set size: one panel per task, one line per method.
 
-    Introduced in ``01_background``.
+    Each point is the mean over repeats (random training subsets), with the
+    standard deviation as an error bar. Introduced in ``01_background``.
 
     Parameters
     ----------
-    sizes : sequence of int
-        Training examples per point.
-    curves : dict of str to np.ndarray [shape=(len(sizes), repeats)]
-    chance : float, optional
+    curves : dict of str to (sizes, dict of str to np.ndarray)
+        Per task (one panel): the training-set sizes, and each method's
+        accuracies [shape=(len(sizes), repeats)].
+    chance : dict of str to float, optional
+        Per task, the accuracy of guessing (a dotted line).
     unit : str
         What one example is (the x label).
 
     Returns
     -------
-    fig, ax
+    fig, axes
     """
-    fig, ax = new_axes(ax, figsize=(7, 3.2))
-    for name, acc in curves.items():
-        ax.errorbar(sizes, acc.mean(axis=1), yerr=acc.std(axis=1), marker="o",
-                    capsize=3, label=name)
-    if chance is not None:
-        ax.axhline(chance, color="0.5", ls=":", label="chance")
-    ax.set(xscale="log", xlabel=f"training examples ({unit})", ylabel="test accuracy",
-           title="learning curves")
-    ax.legend(fontsize="small")
-    return fig, ax
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(curves), figsize=(5 * len(curves), 3.2),
+                             layout="constrained", squeeze=False)
+    for ax, (task, (sizes, methods)) in zip(axes[0], curves.items(), strict=True):
+        for name, acc in methods.items():
+            ax.errorbar(sizes, acc.mean(axis=1), yerr=acc.std(axis=1), marker="o",
+                        capsize=3, label=name)
+        if chance and task in chance:
+            ax.axhline(chance[task], color="0.5", ls=":", label="chance")
+        ax.set(xscale="log", xlabel=f"training examples ({unit})", ylim=(0, 1.02),
+               ylabel="test accuracy", title=f"learning curves: {task}")
+        ax.legend(fontsize="small")
+    return fig, axes[0]
 
 
 def plot_lr_sweep(lrs, final_losses: dict, *, ax=None):

@@ -17,8 +17,9 @@ def test_stretch_frames_keeps_the_shape(rate):
     assert Y.shape == X.shape
     if rate == 1.0:
         assert torch.allclose(Y, X)
-    if rate > 1:  # shorter content, the end filled with the minimum
-        assert torch.all(Y[..., round(40 / rate):] == X.min())
+    if rate > 1:  # shorter content, the end filled with each example's last frame
+        m = round(40 / rate)
+        assert torch.equal(Y[..., m:], Y[..., m - 1:m].expand(-1, -1, 40 - m))
 
 
 def test_mix_notes_tags_both_families_and_keeps_single_notes():
@@ -39,7 +40,10 @@ def test_mix_notes_tags_both_families_and_keeps_single_notes():
 def test_figures_draw():
     bg.plot_milestones()
     bg.plot_pipelines()
-    bg.plot_learning_curves([10, 20], {"x": np.ones((2, 3))}, chance=0.1)
+    curves = {"a": ([10, 20], {"x": np.ones((2, 3))}),
+              "b": ([10], {"x": np.ones((1, 3))})}
+    fig, axes = bg.plot_learning_curves(curves, chance={"a": 0.1})
+    assert len(axes) == 2
     bg.plot_lr_sweep(np.array([0.1, 1.0]), {"SGD": np.array([1.0, 2.0])})
     import matplotlib.pyplot as plt
 
@@ -47,3 +51,20 @@ def test_figures_draw():
     for name in ("sigmoid", "tanh", "relu", "leaky relu", "softmax"):
         bg.draw_activation(ax, name, 2.0)
     plt.close("all")
+
+
+def test_delay_frames_fills_with_each_examples_last_frame():
+    X = torch.arange(2 * 3 * 6, dtype=torch.float32).reshape(2, 3, 6)
+    Y = bg.delay_frames(X, 2)
+    assert Y.shape == X.shape
+    assert torch.equal(Y[..., 2:], X[..., :4])
+    assert torch.equal(Y[..., :2], X[..., -1:].expand(-1, -1, 2))
+
+
+def test_triad_profiles_have_the_quality_in_the_third():
+    X, quality = bg.triad_profiles(4, np.random.default_rng(0), roots=(60,))
+    assert X.shape == (4, 84) and quality.tolist() == [0, 1, 0, 1]
+    c4 = 60 - 24  # CQT bin of C4: the CQT starts at C1 (MIDI 24)
+    major, minor = X[0], X[1]
+    assert major[c4 + 4] > major[c4 + 3] and minor[c4 + 3] > minor[c4 + 4]
+    assert np.abs(bg.triad(60, 0, 0.5)).max() == pytest.approx(0.3)

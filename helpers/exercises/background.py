@@ -1,8 +1,11 @@
 """Exercises of notebook ``01_background``.
 
-Each exercise is a reference solution (what a reader could write), a checker
-(which computes the right answer its own way, with PyTorch or librosa) and an
-:class:`Exercise` entry in ``EXERCISES``. Introduced in ``01_background``.
+A compute exercise is a reference solution (what a reader could write), a
+checker (which computes the right answer its own way, with PyTorch or librosa)
+and an :class:`Exercise` entry in ``EXERCISES``. An experiment exercise is a
+reference run of the changed experiment, on small synthetic data so that it
+runs in a second or two offline, and a function that reads the outcome off a
+measurement. Introduced in ``01_background``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import math
 from numbers import Integral, Real
 
 import librosa
+import numpy as np
 import torch
 from torch import nn
 
@@ -18,75 +22,17 @@ from .exercise import Exercise
 
 __all__ = [
     "EXERCISES",
+    "batch_rate_outcome",
     "check_constant_scores_loss",
-    "check_dense_weights",
     "check_pitch_class_after_shift",
     "check_softmax_second_class",
     "constant_scores_loss",
-    "dense_weights",
+    "dead_relus_smaller_rate",
+    "dead_units_outcome",
+    "larger_batch_rate",
     "pitch_class_after_shift",
     "softmax_second_class",
 ]
-
-
-def dense_weights() -> int:
-    """Weights and biases of the first dense layer of ``NoteMLP``.
-
-    Reference solution of exercise ``"dense_weights"`` of ``01_background``,
-    shown by :func:`~helpers.exercises.solution`.
-
-    Returns
-    -------
-    int
-        The number of parameters of ``nn.Linear(128 * 11, 256)``.
-    """
-    # The input is 128 mel bands x 44 frames, averaged over 4 frames: 128 x 11,
-    # flattened to 1408 numbers. Every one of the 256 units has a weight for
-    # each of them, and one bias.
-    n_in, n_hidden = 128 * (44 // 4), 256
-    predicted = n_in * n_hidden + n_hidden
-    layer = nn.Linear(n_in, n_hidden)
-    counted = sum(p.numel() for p in layer.parameters())
-    print(f"predicted {predicted}, counted {counted}")
-    return predicted
-
-
-def check_dense_weights(answer: int) -> tuple[bool, str]:
-    """Compare ``answer`` with the parameters of the layer, counted by PyTorch.
-
-    Checker of exercise ``"dense_weights"``; :func:`~helpers.exercises.check`
-    calls it.
-
-    Parameters
-    ----------
-    answer : int
-        The reader's count.
-
-    Returns
-    -------
-    (bool, str)
-        Whether it is right, and why or a hint.
-    """
-    pooled = nn.Sequential(nn.AvgPool1d(4), nn.Flatten())(torch.zeros(1, 128, 44))
-    layer = nn.Linear(pooled.shape[1], 256)
-    right = sum(p.numel() for p in layer.parameters())
-    if answer == right:
-        return True, (
-            f"{right}: {pooled.shape[1]} inputs (128 bands x 11 pooled frames) times "
-            f"256 units, plus 256 biases."
-        )
-    hints = {
-        pooled.shape[1] * 256: "that counts the weights; each unit also has a bias.",
-        128 * 44 * 256 + 256: (
-            "that is without the pooling: AvgPool1d(4) averages 4 frames at a "
-            "time, so the layer sees 11 frames, not 44."
-        ),
-        128 * 44 * 256: "the layer sees 11 pooled frames, not 44, and has biases too.",
-    }
-    return False, hints.get(answer, (
-        "count the inputs after pooling and flattening (bands x frames / 4), "
-        "multiply by the number of units, then add one bias per unit."
-    ))
 
 
 def constant_scores_loss() -> float:
@@ -260,13 +206,171 @@ def check_pitch_class_after_shift(answer: int) -> tuple[bool, str]:
     return False, "count up 3 semitones from B (11), wrapping after 11 back to 0."
 
 
+def _classes_in_noise(n: int = 300, seed: int = 0):
+    """Ten overlapping classes in 40 standardised dimensions, like the MFCC statistics.
+
+    Returns
+    -------
+    X : torch.Tensor [shape=(n, 40)], float32
+    y : torch.Tensor [shape=(n,)], int64, each class n / 10 times
+    """
+    generator = torch.Generator().manual_seed(seed)
+    means = torch.randn(10, 40, generator=generator)
+    y = torch.arange(n) % 10
+    X = means[y] + 3.0 * torch.randn(n, 40, generator=generator)
+    return (X - X.mean(dim=0)) / X.std(dim=0), y
+
+
+def _best_rate(X, y, batch_size, lrs, n_passes=5, seed=0) -> float:
+    """The rate of ``lrs`` after which SGD softmax regression has the lowest loss."""
+    final = []
+    for lr in lrs:
+        torch.manual_seed(seed)
+        model = nn.Linear(X.shape[1], 10)
+        optimizer = torch.optim.SGD(model.parameters(), lr=float(lr))
+        for _ in range(n_passes):
+            for batch in torch.randperm(len(y)).split(batch_size):
+                loss = nn.functional.cross_entropy(model(X[batch]), y[batch])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        with torch.no_grad():
+            loss = nn.functional.cross_entropy(model(X), y).item()
+        final.append(loss if math.isfinite(loss) else math.inf)
+    return float(lrs[int(np.argmin(final))])
+
+
+def larger_batch_rate(batch_size: int = 256) -> float:
+    """Sweep the learning rate of SGD with a larger batch: its best over that of 32.
+
+    Reference run of experiment exercise ``"larger_batch_rate"`` of
+    ``01_background``, shown by :func:`~helpers.exercises.solution`: section
+    1.5's sweep (softmax regression, 11 rates from 0.001 to 100, 5 passes over
+    300 examples, 40 standardised features, 10 classes) with one change, the
+    batch size, on synthetic classes in noise instead of the MFCC statistics.
+
+    Parameters
+    ----------
+    batch_size : int
+        The changed batch size (32 reproduces the sweep's).
+
+    Returns
+    -------
+    float
+        The best rate with ``batch_size`` divided by the best rate with 32.
+    """
+    X, y = _classes_in_noise()
+    lrs = np.geomspace(1e-3, 100, 11)
+    return _best_rate(X, y, batch_size, lrs) / _best_rate(X, y, 32, lrs)
+
+
+def batch_rate_outcome(ratio: float) -> str:
+    """Which outcome a ratio of best learning rates shows.
+
+    Outcome function of experiment exercise ``"larger_batch_rate"``: the
+    rates are half a decade apart, so more than 1.5 is one step up or more.
+
+    Parameters
+    ----------
+    ratio : float
+        The best rate with the changed batch size over that with 32.
+
+    Returns
+    -------
+    str
+        ``"higher"`` (above 1.5), ``"lower"`` (below 1/1.5) or
+        ``"about the same"``.
+    """
+    if ratio > 1.5:
+        return "higher"
+    return "lower" if ratio < 1 / 1.5 else "about the same"
+
+
+def dead_relus_smaller_rate(lr: float = 0.003) -> float:
+    """Train the four-layer ReLU network with Adam at ``lr``; count its dead units.
+
+    Reference run of experiment exercise ``"dead_relus_smaller_rate"`` of
+    ``01_background``, shown by :func:`~helpers.exercises.solution`: section
+    1.7's experiment (four hidden layers of 64 ReLU units, He weights, Adam,
+    600 steps of 32 examples) with one change, the rate 0.003 instead of
+    0.03, on synthetic classes in noise instead of the MFCC statistics.
+
+    Parameters
+    ----------
+    lr : float
+        Adam's learning rate (0.03 reproduces the section's).
+
+    Returns
+    -------
+    float
+        The fraction of hidden units whose weighted sum is negative for every
+        training example.
+    """
+    X, y = _classes_in_noise()
+    torch.manual_seed(0)
+    layers, n = [], X.shape[1]
+    for _ in range(4):
+        layers += [nn.Linear(n, 64), nn.ReLU()]
+        n = 64
+    net = nn.Sequential(*layers, nn.Linear(n, 10))
+    for layer in net:
+        if isinstance(layer, nn.Linear):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    for _ in range(600):
+        batch = torch.randint(len(y), (32,))
+        loss = nn.functional.cross_entropy(net(X[batch]), y[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    with torch.no_grad():
+        a, dead = X, []
+        for layer in net[:-1]:
+            a = layer(a)
+            if isinstance(layer, nn.Linear):  # weighted sums (examples, 64)
+                dead.append((a <= 0).all(dim=0))
+    return torch.cat(dead).float().mean().item()
+
+
+def dead_units_outcome(fraction: float) -> str:
+    """Which outcome a fraction of dead ReLU units shows.
+
+    Outcome function of experiment exercise ``"dead_relus_smaller_rate"``;
+    at the section's rate a good share of the units die (a fifth to a half).
+
+    Parameters
+    ----------
+    fraction : float
+        Dead hidden units, between 0 and 1.
+
+    Returns
+    -------
+    str
+        ``"fewer dead units"`` (under 0.1), ``"more dead units"`` (over 0.6)
+        or ``"about as many"``.
+    """
+    if fraction < 0.1:
+        return "fewer dead units"
+    return "more dead units" if fraction > 0.6 else "about as many"
+
+
 EXERCISES = [
     Exercise(
-        "dense_weights",
-        solution=dense_weights,
-        checker=check_dense_weights,
-        expects=Integral,
-        answer="a whole number of parameters (an int)",
+        "larger_batch_rate",
+        solution=larger_batch_rate,
+        kind="experiment",
+        outcomes=("higher", "about the same", "lower"),
+        outcome_of=batch_rate_outcome,
+        expected="higher",
+        expects=Real,
+        answer="the best rate of batches of 256 over that of batches of 32 (a number: "
+               "rate_ratio)",
+        edit="set batch_size_sweep = 256 in the exercise's cell and run it",
+        why=("an average over 256 examples is a more reliable direction than one over "
+             "32, so it can be followed with a longer step before it overshoots."),
+        hint=("compare the noise of a gradient averaged over 32 examples with one over "
+              "256: which direction can you follow further?"),
     ),
     Exercise(
         "constant_scores_loss",
@@ -274,6 +378,21 @@ EXERCISES = [
         checker=check_constant_scores_loss,
         expects=Real,
         answer="a loss (a number)",
+    ),
+    Exercise(
+        "dead_relus_smaller_rate",
+        solution=dead_relus_smaller_rate,
+        kind="experiment",
+        outcomes=("fewer dead units", "about as many", "more dead units"),
+        outcome_of=dead_units_outcome,
+        expected="fewer dead units",
+        expects=Real,
+        answer="the fraction of dead units (a number: dead)",
+        edit="set lr_dying = 0.003 in the exercise's cell and run it",
+        why=("smaller steps rarely push a unit's weighted sum below zero for every "
+             "input at once, so few units die; the rate, not the ReLU, was the cause."),
+        hint=("a unit dies when one step moves its weights so far that its weighted "
+              "sum is negative for every note: how does the step size change that?"),
     ),
     Exercise(
         "softmax_second_class",
