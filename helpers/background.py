@@ -2,8 +2,8 @@
 
 What the notebook needs but does not teach: the timeline and pipeline
 diagrams, a few recurring plots, and the data it builds its small experiments
-from (note mixtures, time-stretched and transposed spectrograms). The models,
-losses, optimizers and splits stay in the notebook. Introduced in
+from (note mixtures, delayed and time-stretched spectrograms, synthetic triads).
+The models, losses, optimizers and splits stay in the notebook. Introduced in
 ``01_background``.
 """
 
@@ -289,6 +289,8 @@ def plot_learning_curves(curves: dict, *, chance: dict | None = None, unit="note
             ax.axhline(chance[task], color="0.5", ls=":", label="chance")
         ax.set(xscale="log", xlabel=f"training examples ({unit})", ylim=(0, 1.02),
                ylabel="test accuracy", title=f"learning curves: {task}")
+        ax.set_xticks(sizes, [str(n) for n in sizes])
+        ax.minorticks_off()
         ax.legend(fontsize="small")
     return fig, axes[0]
 
