@@ -114,6 +114,9 @@ def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
     shown = None if y_axis in ("mfcc", "bins") else y_axis
     img = librosa.display.specshow(S, x_axis="s", y_axis=shown, **kwargs)
     ax.set(xlabel="time (s)", ylabel=Y_AXES[y_axis])
+    if shown is None:  # coefficients or bins: whole numbers at the rows' centres
+        rows = np.arange(0, S.shape[0], max(1, S.shape[0] // 5))
+        ax.set_yticks(rows + 0.5, [str(r) for r in rows])
     if y_axis == "log":  # librosa draws it symlog, linear near 0 Hz: no "0" tick
         ax.set_yticks([f for f in ax.get_yticks() if f > 0])
     if colorbar:

@@ -41,6 +41,12 @@ def test_spectrogram_log_axis_has_no_zero_tick(harmonic_note):
     assert len(ticks) > 3 and min(ticks) > 0
 
 
+def test_spectrogram_coefficient_axis_labels_rows_by_number(harmonic_note):
+    fig, ax = P.plot_spectrogram(mfcc(harmonic_note), y_axis="mfcc")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "4", "8", "12", "16"]
+    assert list(ax.get_yticks()) == [0.5, 4.5, 8.5, 12.5, 16.5]  # the rows' centres
+
+
 def test_spectrogram_colour_range_is_shared_when_given(harmonic_note):
     fig, axes = plt.subplots(1, 2)
     S = log_mel(harmonic_note)
