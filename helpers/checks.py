@@ -210,7 +210,7 @@ class Comparison:
     """The mean difference of two samples of scores, with its interval.
 
     Introduced for ``01_background``; :func:`compare` makes one.
-    ``str(comparison)`` reads ``difference +0.72, 95% interval +0.70 to +0.74,
+    ``str(comparison)`` reads ``difference +0.72, 95% interval +0.68 to +0.76,
     3 seeds, paired t``.
 
     Parameters
@@ -372,7 +372,7 @@ def compare(a, b, *, paired: bool = False, confidence: float = 0.95, seed: int =
       t, on the differences ``a - b`` when ``paired`` ("paired t"), else
       Welch's t, which does not assume equal spreads ("Welch's t"). A
       bootstrap is far too narrow here: at 3 scores its 95% interval misses
-      the truth a quarter of the time.
+      the truth a fifth to a quarter of the time.
     - ``n >= 30`` (per-piece scores): :func:`scipy.stats.bootstrap`, BCa,
       resampling pairs when ``paired`` ("paired bootstrap"), else each sample
       on its own ("bootstrap"). It follows skewed scores (accuracies near 1).
@@ -404,7 +404,7 @@ def compare(a, b, *, paired: bool = False, confidence: float = 0.95, seed: int =
     Comparison
         Means, difference, interval, sizes and method;
         ``str(result)`` is one line such as ``difference +0.72, 95% interval
-        +0.70 to +0.74, 3 seeds, paired t``.
+        +0.68 to +0.76, 3 seeds, paired t``.
 
     Raises
     ------
@@ -484,7 +484,7 @@ def check_better(name_a: str, a, name_b: str, b, *, paired: bool = False,
     produce by chance does not count. Prints, e.g.::
 
         ✔ the LSTM beats the plain RNN: 0.98 against 0.26 (difference +0.72,
-        95% interval +0.70 to +0.74, 3 seeds, paired t)
+        95% interval +0.68 to +0.76, 3 seeds, paired t)
 
     For scores where lower is better (a loss, an error rate), swap the two.
 
@@ -547,8 +547,8 @@ def check_similar(name_a: str, a, name_b: str, b, *, within: float,
     and then the claim fails: a missing difference is not shown by a noisy
     one. Prints, e.g.::
 
-        ✔ the CNN and the CRNN score about the same, within ±0.02: 0.82 against
-        0.82 (difference +0.003, 95% interval -0.008 to +0.014, 5 seeds, paired t)
+        ✔ the CNN and the CRNN score about the same, within ±0.02: 0.821 against
+        0.820 (difference +0.001, 95% interval -0.004 to +0.006, 5 seeds, paired t)
 
     Parameters
     ----------
