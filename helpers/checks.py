@@ -478,7 +478,7 @@ def check_better(name_a: str, a, name_b: str, b, *, paired: bool = False,
                  over: str = "seeds", seed: int = 0) -> Comparison:
     """Assert that ``a`` scores higher than ``b``: the interval lies above ``margin``.
 
-    Introduced for ``01_background``. The claim holds only when the low end of
+    Introduced in ``02_audio_representations``. The claim holds only when the low end of
     the interval of ``mean(a) - mean(b)`` (:func:`compare`) is above
     ``margin``: a difference that the spread over seeds or pieces could
     produce by chance does not count. Prints, e.g.::

@@ -224,9 +224,9 @@ def torch_mfcc(y, *, sr: int = SR, n_mfcc: int = N_MFCC, n_fft: int = N_FFT,
 class LogMel(nn.Module):
     """Log-mel front end as a layer: waveforms in, dB spectrograms out.
 
-    ``02_audio_representations`` names it (no notebook imports it). The window
-    and filterbank are buffers, so ``.to(device)`` moves them with the model and
-    the features are computed on the GPU.
+    Introduced in ``02_audio_representations``, first layer of a model. The
+    window and filterbank are buffers, so ``.to(device)`` moves them with the
+    model and the features are computed on the GPU.
 
     Input ``(batch, samples)``; output ``(batch, 1, n_mels, frames)``, ready
     for a 2-D convolution.
