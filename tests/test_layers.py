@@ -24,7 +24,9 @@ def _contract() -> dict:
 
 
 def _lint(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=folder, text=True,
+    tool = LINT_IMPORTS if LINT_IMPORTS.exists() else shutil.which("lint-imports")
+    assert tool, "lint-imports is missing: pip install -e '.[test]' (import-linter)"
+    return subprocess.run([str(tool), "--no-cache"], cwd=folder, text=True,
                           capture_output=True, timeout=300)
 
 
