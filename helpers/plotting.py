@@ -70,7 +70,8 @@ def plot_waveform(y, sr: int = SR, *, ax=None, title=None, color="C0"):
 def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
                      y_axis: str = "linear", ax=None, title=None, colorbar: bool = True,
                      unit: str = "dB", fmin: float = FMIN,
-                     bins_per_octave: int = BINS_PER_OCTAVE, cmap: str | None = None):
+                     bins_per_octave: int = BINS_PER_OCTAVE, cmap: str | None = None,
+                     vmin: float | None = None, vmax: float | None = None):
     """Draw a time-frequency representation with correct axes.
 
     Introduced in ``01_background``.
@@ -88,6 +89,10 @@ def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
     ax : matplotlib.axes.Axes or None
     colorbar : bool
         Add a colour bar labelled with ``unit``.
+    vmin, vmax : float or None
+        The values at the two ends of the colour map (``None``: the data's
+        minimum and maximum). Give several panels the same pair and one colour
+        bar reads for all of them.
 
     Returns
     -------
@@ -101,12 +106,18 @@ def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
     one_of(y_axis, "y_axis", Y_AXES)
     sr = sample_rate(sr)
     fig, ax = new_axes(ax)
-    kwargs = {"sr": sr, "hop_length": hop_length, "ax": ax, "cmap": cmap}
+    kwargs = {"sr": sr, "hop_length": hop_length, "ax": ax, "cmap": cmap,
+              "vmin": vmin, "vmax": vmax}
     if y_axis.startswith("cqt"):
         kwargs |= {"fmin": fmin, "bins_per_octave": bins_per_octave}
     shown = None if y_axis in ("mfcc", "bins") else y_axis
     img = librosa.display.specshow(S, x_axis="s", y_axis=shown, **kwargs)
     ax.set(xlabel="time (s)", ylabel=Y_AXES[y_axis])
+    if shown is None:  # coefficients or bins: whole numbers at the rows' centres
+        rows = np.arange(0, S.shape[0], max(1, S.shape[0] // 5))
+        ax.set_yticks(rows + 0.5, [str(r) for r in rows])
+    if y_axis == "log":  # librosa draws it symlog, linear near 0 Hz: no "0" tick
+        ax.set_yticks([f for f in ax.get_yticks() if f > 0])
     if colorbar:
         fig.colorbar(img, ax=ax, label=unit, pad=0.01)
     if title:

@@ -15,6 +15,7 @@ noise).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import lru_cache
 
 import librosa
@@ -60,10 +61,31 @@ def _check_tensor(y, n_fft, hop_length):
     return y
 
 
+@contextmanager
+def _one_cpu_thread(device: torch.device):
+    """Run the block on one CPU thread (a no-op on other devices).
+
+    PyTorch's CPU FFT is Intel MKL's, which promises the same result from run to
+    run only with a fixed number of threads and without its dynamic threading
+    (oneMKL's "Reproducibility conditions"); one thread meets both. It costs
+    little: the items are already transformed a few at a time (``_CPU_CHUNK``).
+    """
+    if device.type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _stft(y, n_fft: int, hop_length: int, window):
     """Complex STFT with librosa's framing: centred frames, zero padding."""
-    return torch.stft(y, n_fft, hop_length, window=window, pad_mode="constant",
-                      return_complex=True)
+    with _one_cpu_thread(y.device):
+        return torch.stft(y, n_fft, hop_length, window=window, pad_mode="constant",
+                          return_complex=True)
 
 
 #: Items per STFT call on the CPU: a few clips at a time stay in the cache, which
@@ -86,9 +108,16 @@ def _mel_power(y, n_fft: int, hop_length: int, window, mel_basis):
     return torch.cat(out)
 
 
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """Mark a cached array read-only: an in-place change would alter later calls."""
+    array.setflags(write=False)
+    return array
+
+
 @lru_cache(maxsize=16)
 def _mel_basis(sr: int, n_fft: int, n_mels: int) -> np.ndarray:
-    return librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
+    """librosa's mel filterbank, cached and read-only; copy it before handing it on."""
+    return _read_only(librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels))
 
 
 @lru_cache(maxsize=16)
@@ -97,7 +126,13 @@ def _dct_matrix(n_mfcc: int, n_mels: int) -> np.ndarray:
 
     # Column j is the orthonormal DCT-II of the unit vector e_j, so
     # D @ x == scipy.fft.dct(x, type=2, norm="ortho"), which librosa uses.
-    return dct(np.eye(n_mels), type=2, norm="ortho", axis=0)[:n_mfcc].astype(np.float32)
+    D = dct(np.eye(n_mels), type=2, norm="ortho", axis=0)[:n_mfcc].astype(np.float32)
+    return _read_only(D)
+
+
+def _as_tensor(array: np.ndarray, **kwargs) -> torch.Tensor:
+    """A tensor with its own copy of a cached array (``as_tensor`` would share it)."""
+    return torch.tensor(array, **kwargs)
 
 
 def torch_stft_magnitude(y, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH,
@@ -137,7 +172,7 @@ def torch_mel_spectrogram(y, *, sr: int = SR, n_fft: int = N_FFT,
     n_mels = positive_int(n_mels, "n_mels")
     y = _check_tensor(y, n_fft, hop_length)
     window = torch.hann_window(n_fft, periodic=True, device=y.device, dtype=y.dtype)
-    fb = torch.as_tensor(_mel_basis(sr, n_fft, n_mels), device=y.device, dtype=y.dtype)
+    fb = _as_tensor(_mel_basis(sr, n_fft, n_mels), device=y.device, dtype=y.dtype)
     return _mel_power(y, n_fft, hop_length, window, fb)
 
 
@@ -180,16 +215,16 @@ def torch_mfcc(y, *, sr: int = SR, n_mfcc: int = N_MFCC, n_fft: int = N_FFT,
     if n_mfcc > n_mels:
         raise ParameterError(f"n_mfcc={n_mfcc} must be at most n_mels={n_mels}")
     M_db = torch_log_mel(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)
-    D = torch.as_tensor(_dct_matrix(n_mfcc, n_mels), device=M_db.device)
+    D = _as_tensor(_dct_matrix(n_mfcc, n_mels), device=M_db.device)
     return D.to(M_db.dtype) @ M_db  # (n_mfcc, n_mels) @ (batch, n_mels, t)
 
 
 class LogMel(nn.Module):
     """Log-mel front end as a layer: waveforms in, dB spectrograms out.
 
-    ``02_audio_representations`` names it (no notebook imports it). The window
-    and filterbank are buffers, so ``.to(device)`` moves them with the model and
-    the features are computed on the GPU.
+    Introduced in ``02_audio_representations``, first layer of a model. The
+    window and filterbank are buffers, so ``.to(device)`` moves them with the
+    model and the features are computed on the GPU.
 
     Input ``(batch, samples)``; output ``(batch, 1, n_mels, frames)``, ready
     for a 2-D convolution.
@@ -204,7 +239,7 @@ class LogMel(nn.Module):
         self.hop_length = positive_int(hop_length, "hop_length")
         fb = _mel_basis(self.sr, self.n_fft, positive_int(n_mels, "n_mels"))
         self.register_buffer("window", torch.hann_window(n_fft, periodic=True))
-        self.register_buffer("mel_basis", torch.as_tensor(fb))
+        self.register_buffer("mel_basis", _as_tensor(fb))
 
     def forward(self, y):
         y = _check_tensor(y, self.n_fft, self.hop_length)

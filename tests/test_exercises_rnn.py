@@ -3,6 +3,7 @@
 import pytest
 
 from helpers.exercises import EXERCISES, check
+from helpers.exercises.rnn import forget_gate_default, memory_outcome
 
 
 @pytest.mark.parametrize("name", ["gru_parameters", "memory_bias", "conv_stack_frames",
@@ -41,3 +42,39 @@ def test_answers_and_hints(name, answer, right, hint, capsys):
 def test_wrong_type_gets_a_message(capsys):
     assert check("memory_bias", "5.7") is False
     assert "forget-gate bias" in capsys.readouterr().out
+
+
+def test_forget_gate_default_is_an_experiment():
+    ex = EXERCISES["forget_gate_default"]
+    assert ex.kind == "experiment" and ex.expected == "at chance"
+    assert ex.outcomes == ("as high", "lower", "at chance")
+
+
+def test_the_open_forget_gate_learns_on_the_same_small_data(one_torch_thread):
+    """The control: the reference run is at chance because of the bias alone."""
+    assert memory_outcome(forget_gate_default(forget_bias=5.0)) == "as high"
+
+
+@pytest.mark.parametrize(
+    "accuracy, outcome",
+    [(1.0, "as high"), (0.9, "as high"), (0.6, "lower"), (0.45, "at chance"),
+     (0.25, "at chance")],
+)
+def test_memory_outcome_uses_the_thresholds_of_the_notebook(accuracy, outcome):
+    assert memory_outcome(accuracy) == outcome
+
+
+@pytest.mark.parametrize(
+    "prediction, observed, right, words",
+    [
+        ("at chance", 0.27, True, "0.5 ** T"),
+        ("as high", 0.27, False, "gradient plot"),
+        ("lower", 0.27, False, "gradient plot"),
+        ("as high", 0.99, True, "did you set forget_bias = 0.0"),
+        ("at chance", 0.99, False, "did you set forget_bias = 0.0"),
+    ],
+)
+def test_forget_gate_default_verdicts(prediction, observed, right, words, capsys):
+    assert check("forget_gate_default", prediction, observed=observed) is right
+    out = capsys.readouterr().out
+    assert words in out and out.count("\n") == 1
