@@ -47,3 +47,19 @@ def test_figures_draw():
     for name in ("sigmoid", "tanh", "relu", "leaky relu", "softmax"):
         bg.draw_activation(ax, name, 2.0)
     plt.close("all")
+
+
+def test_mix_notes_builds_its_tensors_on_the_notes_device(monkeypatch):
+    """``mix_notes`` made its class tensors on the CPU whatever the notes' device:
+    a spy on ``torch.tensor`` sees where each is made."""
+    devices = []
+    make = torch.tensor
+
+    def spy(*args, **kwargs):
+        devices.append(kwargs.get("device"))
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "tensor", spy)
+    X, y = torch.full((6, 3, 4), -80.0), make([0, 1, 2, 0, 1, 2])
+    bg.mix_notes(X, y, [0, 2], np.random.default_rng(0))
+    assert devices and all(d == X.device for d in devices)

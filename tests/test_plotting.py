@@ -100,6 +100,22 @@ def test_confusion_matrix_normalises_rows():
         P.plot_confusion_matrix(np.eye(2), ["a"])
 
 
+def test_confusion_matrix_normalize_speaks_as_metrics_confusion_matrix_does():
+    """``normalize`` was a bool here and a string in metrics.confusion_matrix."""
+    from helpers.metrics import confusion_matrix
+
+    y_true, y_pred = [0, 0, 0, 1, 1], [0, 1, 1, 1, 1]
+    counts = confusion_matrix(y_true, y_pred)
+    for normalize in (None, "true", "pred", "all"):
+        fig, ax = P.plot_confusion_matrix(counts, normalize=normalize)
+        np.testing.assert_allclose(
+            ax.get_images()[0].get_array(),
+            confusion_matrix(y_true, y_pred, normalize=normalize))
+    for old, new in ((True, "'true'"), (False, "None")):
+        with pytest.raises(ParameterError, match=f"{new} says the same"):
+            P.plot_confusion_matrix(counts, normalize=old)
+
+
 def test_plot_bars_draws_one_bar_per_group_and_series():
     scores = {"timbre": {"tall": 1.0, "wide": 0.7}, "tempo": {"tall": 0.5, "wide": 1.0}}
     spread = {g: {s: 0.05 for s in v} for g, v in scores.items()}
