@@ -6,7 +6,8 @@ The package is split by concern, not by notebook:
 - :mod:`helpers.env`       device choice, seeds, quick mode, data folder
 - :mod:`helpers.errors`    the project's exception types
 - :mod:`helpers.validate`  one validator per kind of argument; ``atomic_write``
-- :mod:`helpers.audio`     loading, validating, synthesising and playing audio
+- :mod:`helpers.audio`     loading, writing, synthesising and playing audio
+- :mod:`helpers.chords`    the chord vocabulary: labels, segments, frame classes
 - :mod:`helpers.features`  librosa reference features, ``Standardizer``
 - :mod:`helpers.torch_features`  the batched PyTorch path that matches them
 - :mod:`helpers.render`    MIDI to audio with a SoundFont (for the datasets)

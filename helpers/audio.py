@@ -1,94 +1,39 @@
-"""Loading, validating, synthesising and playing audio.
+"""Loading, writing, synthesising and playing audio.
 
 Introduced in ``01_background`` (:func:`load_audio`, :func:`play`,
-:func:`harmonic_tone`). Every helper that takes audio calls :func:`validate_audio`
-first, so that bad input (integers, NaN, empty or stereo signals) fails early with
-a message that says what was expected, not deep inside librosa or PyTorch.
+:func:`harmonic_tone`). Every helper that takes audio checks it first with
+:func:`helpers.validate.audio_signal`, so that bad input (integers, NaN, empty or
+stereo signals) fails early with a message that says what was expected, not deep
+inside librosa or PyTorch.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import sys
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from .config import SR
 from .errors import AudioFileError, ParameterError
-from .validate import atomic_write, positive_number
+from .validate import (
+    atomic_write,
+    audio_signal,
+    number_in,
+    positive_number,
+    sample_rate,
+)
 
 __all__ = [
-    "AUDIO_EXTENSIONS", "validate_audio", "validate_sr", "load_audio", "write_audio",
-    "harmonic_tone", "play",
+    "AUDIO_EXTENSIONS", "load_audio", "write_audio", "harmonic_tone", "play",
 ]  # fmt: skip
 
 #: File extensions that :func:`load_audio` reads.
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".opus")
-
-
-def validate_sr(sr, name: str = "sr") -> int:
-    """``sr`` as an ``int`` if it is a positive whole number of Hz, else a
-    :class:`~helpers.errors.ParameterError`."""
-    value = positive_number(sr, name, unit="Hz")
-    if value != int(value):
-        raise ParameterError(f"{name} must be a whole number of Hz, got {sr!r}")
-    return int(value)
-
-
-def validate_audio(y, *, mono: bool = True, min_samples: int = 1,
-                   name: str = "y") -> np.ndarray:
-    """Check that ``y`` is a usable audio signal and return it unchanged.
-
-    Parameters
-    ----------
-    y : np.ndarray [shape=(n,) or (..., n)], floating point
-        The signal, with samples in the last axis.
-    mono : bool
-        Require a one-dimensional signal.
-    min_samples : int
-        The fewest samples accepted (e.g. ``n_fft`` for a spectrogram).
-    name : str
-        The argument's name, used in error messages.
-
-    Returns
-    -------
-    y : np.ndarray
-        The same array.
-
-    Raises
-    ------
-    ParameterError
-        If ``y`` is not a floating-point NumPy array, has the wrong number of
-        dimensions, is shorter than ``min_samples`` or holds NaN or infinity.
-    """
-    if not isinstance(y, np.ndarray):
-        kind = type(y).__name__
-        hint = " (call .cpu().numpy() on a tensor)" if kind == "Tensor" else ""
-        raise ParameterError(f"{name} must be a numpy.ndarray, got {kind}{hint}")
-    if not np.issubdtype(y.dtype, np.floating):
-        raise ParameterError(
-            f"{name} must hold floating-point samples in [-1, 1], got dtype "
-            f"{y.dtype}; convert integer PCM with y.astype(np.float32) / 32768"
-        )
-    if mono and y.ndim != 1:
-        hint = " (average the channels: y.mean(axis=0))" if y.ndim == 2 else ""
-        raise ParameterError(
-            f"{name} must be mono, shape (n_samples,), got shape {y.shape}{hint}"
-        )
-    if y.ndim == 0:
-        raise ParameterError(f"{name} must have at least one dimension, got a scalar")
-    if y.shape[-1] == 0:
-        raise ParameterError(f"{name} is empty: shape {y.shape}, expected samples")
-    if y.shape[-1] < min_samples:
-        raise ParameterError(
-            f"{name} is too short: {y.shape[-1]} samples, expected at least "
-            f"{min_samples}"
-        )
-    if not np.all(np.isfinite(y)):
-        bad = int(np.size(y) - np.count_nonzero(np.isfinite(y)))
-        raise ParameterError(f"{name} holds {bad} NaN or infinite samples")
-    return y
 
 
 def load_audio(path, *, sr: int | None = SR, mono: bool = True, offset: float = 0.0,
@@ -123,12 +68,15 @@ def load_audio(path, *, sr: int | None = SR, mono: bool = True, offset: float = 
         If ``sr`` is not a positive number.
     """
     if sr is not None:
-        sr = validate_sr(sr)
+        sr = sample_rate(sr)
     if not isinstance(path, (str, os.PathLike)):
         raise ParameterError(f"path must be a str or path, got {type(path).__name__}")
     path = Path(path)
     if not path.is_file():
-        raise AudioFileError(f"path {str(path)!r} does not exist or is not a file")
+        raise AudioFileError(
+            f"path {str(path)!r} does not exist or is not a file; check the path "
+            f"(a relative one starts in the current folder, {str(Path.cwd())!r})"
+        )
     y, native_sr = _read(path, offset, duration)
     if y.shape[-1] == 0:
         raise AudioFileError(f"{str(path)!r} holds no audio samples")
@@ -145,7 +93,21 @@ def load_audio(path, *, sr: int | None = SR, mono: bool = True, offset: float = 
 
 
 def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
-    """Decode ``path`` to float32 (channels, n) or (n,), and its native rate."""
+    """Decode ``path`` to float32 (channels, n) or (n,), and its native rate.
+
+    What the C decoders print while reading (libmpg123's "Illegal Audio-MPEG-Header
+    ... Trying to resync") is caught: a file that fails raises one
+    :class:`AudioFileError`, and one that decodes in spite of it gives one warning.
+    """
+    with _decoder_messages() as messages:
+        y, native_sr = _decode(path, offset, duration)
+    if messages:
+        warnings.warn(f"{str(path)!r} may be damaged: the decoder reported "
+                      f"{messages[0]!r}", stacklevel=3)
+    return y, native_sr
+
+
+def _decode(path: Path, offset: float, duration: float | None):
     import soundfile as sf
 
     try:
@@ -159,8 +121,6 @@ def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray
     except (sf.LibsndfileError, RuntimeError, ValueError) as sf_error:
         first_error = sf_error
     try:  # formats libsndfile lacks (e.g. some MP3 or M4A builds)
-        import warnings
-
         import librosa
 
         with warnings.catch_warnings():
@@ -173,6 +133,34 @@ def _read(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray
             f"could not decode {str(path)!r} as audio ({first_error}); "
             f"expected one of {', '.join(AUDIO_EXTENSIONS)}"
         ) from error
+
+
+@contextmanager
+def _decoder_messages():
+    """Catch what C code writes to the process's stderr (file descriptor 2).
+
+    Yields a list that holds, after the block, the non-empty lines written.
+    Python's own ``sys.stderr`` (a notebook's output) is not touched.
+    """
+    import tempfile
+
+    lines: list[str] = []
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no file descriptor 2 here
+        yield lines
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            text = sink.read().decode(errors="replace")
+            lines.extend(line.strip() for line in text.splitlines() if line.strip())
 
 
 def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> Path:
@@ -194,8 +182,8 @@ def write_audio(path, y: np.ndarray, sr: int, *, subtype: str | None = None) -> 
     """
     import soundfile as sf
 
-    y = validate_audio(y)
-    sr = validate_sr(sr)
+    y = audio_signal(y)
+    sr = sample_rate(sr)
     path = Path(path)
     fmt = path.suffix.lstrip(".").upper()
     fmt = "AIFF" if fmt == "AIF" else fmt
@@ -220,7 +208,8 @@ def harmonic_tone(midi, duration: float = 0.5, *, sr: int = SR,
     Parameters
     ----------
     midi : float
-        MIDI pitch (60 is C4, 261.6 Hz).
+        MIDI pitch in [0, 127] (60 is C4, 261.6 Hz); its fundamental must lie
+        below ``sr / 2`` (at most 124 at 22050 Hz).
     duration : float
         Length in seconds.
     sr : int
@@ -238,10 +227,21 @@ def harmonic_tone(midi, duration: float = 0.5, *, sr: int = SR,
     """
     import librosa
 
-    sr = validate_sr(sr)
+    sr = sample_rate(sr)
+    midi = number_in(midi, "midi", 0, 127, what="a MIDI pitch")
     duration = positive_number(duration, "duration", unit="seconds")
-    f0 = librosa.midi_to_hz(midi)
-    t = np.arange(round(duration * sr)) / sr
+    f0, n = float(librosa.midi_to_hz(midi)), round(duration * sr)
+    if f0 >= sr / 2:
+        top = int(np.ceil(librosa.hz_to_midi(sr / 2))) - 1
+        raise ParameterError(
+            f"midi={midi} ({f0:.0f} Hz) has no harmonic below the Nyquist frequency "
+            f"sr/2 = {sr / 2:.0f} Hz, so the tone would be silent; use midi <= {top} "
+            "or a higher sr"
+        )
+    if n == 0:
+        raise ParameterError(f"duration={duration} s is shorter than one sample at "
+                             f"sr={sr} Hz")
+    t = np.arange(n) / sr
     harmonics = enumerate(amplitudes, start=1)
     y = sum(a * np.sin(2 * np.pi * k * f0 * t) for k, a in harmonics if k * f0 < sr / 2)
     envelope = np.exp(-decay * t)
@@ -250,7 +250,13 @@ def harmonic_tone(midi, duration: float = 0.5, *, sr: int = SR,
     y = y * envelope
     if peak is None:
         return y
-    return (peak * y / np.abs(y).max()).astype(np.float32)
+    peak, loudest = positive_number(peak, "peak"), float(np.abs(y).max())
+    if loudest == 0:
+        raise ParameterError(
+            f"the tone is silent (amplitudes={tuple(amplitudes)}, {n} samples), so it "
+            "cannot be scaled to peak; give a non-zero amplitude and a longer duration"
+        )
+    return (peak * y / loudest).astype(np.float32)
 
 
 def play(y: np.ndarray, sr: int = SR, *, caption: str | None = None,
@@ -280,8 +286,8 @@ def play(y: np.ndarray, sr: int = SR, *, caption: str | None = None,
 
     import soundfile as sf
 
-    y = validate_audio(y)
-    sr = validate_sr(sr)
+    y = audio_signal(y)
+    sr = sample_rate(sr)
     peak = float(np.abs(y).max())
     if normalize and peak > 0:
         y = y / peak * 0.98

@@ -245,12 +245,12 @@ def mix_notes(X: torch.Tensor, y: torch.Tensor, classes, rng, pairs_per_note: in
     M : torch.Tensor [shape=(clips, mels, frames)], log-mel in dB (pairs, then notes)
     T : torch.Tensor [shape=(clips, len(classes))], 1 for each class present
     """
-    keep = torch.isin(y, torch.tensor(classes))
+    keep = torch.isin(y, torch.tensor(classes, device=y.device))
     A = X[keep] - X[keep].amax(dim=(1, 2), keepdim=True)  # every note peaks at 0 dB
-    t = torch.tensor([classes.index(int(v)) for v in y[keep]])
+    t = torch.tensor([classes.index(int(v)) for v in y[keep]], device=X.device)
     n = pairs_per_note * len(t)
     i, j = rng.integers(len(t), size=n), rng.integers(len(t), size=n)
-    different = (t[i] != t[j]).numpy()
+    different = (t[i] != t[j]).cpu().numpy()
     i, j = i[different], j[different]
     pairs = 10 * torch.log10(10 ** (A[i] / 10) + 10 ** (A[j] / 10))
     one_hot = torch.nn.functional.one_hot(t, len(classes))

@@ -64,18 +64,35 @@ CHECK_MARK = "✔"
 BOOTSTRAP_FROM = 30
 
 
-def _number(value, *bounds) -> str:
-    """``value`` with 3 significant digits, more if rounding would hide a bound."""
-    v = float(value)
+def _digits(v: float, digits: int) -> str:
+    """``v`` with ``digits`` significant digits; plain decimals below ten million."""
     if not math.isfinite(v) or v == 0:
         return f"{v:g}"
-    for digits in range(3, 9):
-        text = f"{v:.{digits}g}"
-        rounded = float(text)
-        # a value rounded onto or across a bound would read as a contradiction
-        if all(b is None or (rounded - b) * (v - b) > 0 or v == b for b in bounds):
-            return text
-    return text
+    whole = int(math.floor(math.log10(abs(v)))) + 1  # digits before the point
+    if 0 < whole <= 7:
+        text = f"{v:.{max(0, digits - whole)}f}"  # "1000", not "1e+03"
+        return text.rstrip("0").rstrip(".") if "." in text else text  # "1.2"
+    return f"{v:.{digits}g}"
+
+
+def _apart(*values) -> list[str]:
+    """The numbers with 3 significant digits, more where fewer would make two of
+    them read alike or swap their order (a value rounded onto its bound reads as
+    a contradiction)."""
+    vs = [float(v) for v in values]
+    for digits in range(3, 10):
+        texts = [_digits(v, digits) for v in vs]
+        shown = [float(t) for t in texts]
+        if all((shown[i] - shown[j]) * (vs[i] - vs[j]) > 0
+               for i in range(len(vs)) for j in range(len(vs))
+               if vs[i] != vs[j] and math.isfinite(vs[i] - vs[j])):
+            return texts
+    return texts
+
+
+def _number(value, *bounds) -> str:
+    """``value`` with 3 significant digits, more if rounding would hide a bound."""
+    return _apart(value, *(b for b in bounds if b is not None))[0]
 
 
 def check(claim: str, ok: bool, detail: str = "") -> bool:
@@ -143,15 +160,16 @@ def check_range(name: str, value, low=None, high=None, *, unit: str = ""):
     ok = not math.isnan(v)
     ok = ok and (low is None or v >= low) and (high is None or v <= high)
     u = f" {unit}" if unit else ""
+    shown = _apart(v, *(b for b in (low, high) if b is not None))
+    measured = f"{shown[0]}{u}"
     if low is not None and high is not None:
-        bounds = f"between {_number(low)} and {_number(high)}{u}"
+        bounds = f"between {shown[1]} and {shown[2]}{u}"
     elif low is not None:
-        bounds = f"at least {_number(low)}{u}"
+        bounds = f"at least {shown[1]}{u}"
     elif high is not None:
-        bounds = f"at most {_number(high)}{u}"
+        bounds = f"at most {shown[1]}{u}"
     else:
         bounds = "any value"
-    measured = f"{_number(v, low, high)}{u}"
     if not ok:
         raise ClaimError(f"claim failed: {name}: {measured}, expected {bounds}")
     print(f"{CHECK_MARK} {name}: {measured}, {bounds}")
@@ -478,7 +496,7 @@ def check_better(name_a: str, a, name_b: str, b, *, paired: bool = False,
                  over: str = "seeds", seed: int = 0) -> Comparison:
     """Assert that ``a`` scores higher than ``b``: the interval lies above ``margin``.
 
-    Introduced for ``01_background``. The claim holds only when the low end of
+    Introduced in ``02_audio_representations``. The claim holds only when the low end of
     the interval of ``mean(a) - mean(b)`` (:func:`compare`) is above
     ``margin``: a difference that the spread over seeds or pieces could
     produce by chance does not count. Prints, e.g.::

@@ -13,13 +13,15 @@ matches them is :mod:`helpers.torch_features`.
 
 from __future__ import annotations
 
+import inspect
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import librosa
 import numpy as np
 import torch
 
-from .audio import validate_audio, validate_sr
 from .config import (
     BINS_PER_OCTAVE,
     FMIN,
@@ -32,29 +34,27 @@ from .config import (
     TOP_DB,
 )
 from .errors import ParameterError
-from .validate import one_of, positive_int
+from .validate import (
+    audio_signal,
+    frame_args,
+    integer,
+    one_of,
+    positive_int,
+    sample_rate,
+)
 
 __all__ = [
-    "FEATURES", "extract", "stft_magnitude", "mel_spectrogram", "to_db", "log_mel",
-    "mfcc", "cqt", "chroma", "invert_stft_magnitude", "invert_mel", "invert_mfcc",
-    "mfcc_statistics", "Standardizer", "shift_bins",
+    "FEATURES", "FEATURE_REGISTRY", "Feature", "extract", "stft_magnitude",
+    "mel_spectrogram", "to_db", "log_mel", "mfcc", "cqt", "chroma",
+    "invert_stft_magnitude", "invert_mel", "invert_mfcc", "mfcc_statistics",
+    "Standardizer", "shift_bins",
 ]  # fmt: skip
 
 
 # Validation ---------------------------------------------------------------
-def _check_frame_args(y_len: int, n_fft, hop_length) -> None:
-    n_fft = positive_int(n_fft, "n_fft")
-    positive_int(hop_length, "hop_length")
-    if n_fft > y_len:
-        raise ParameterError(
-            f"n_fft={n_fft} is larger than the signal ({y_len} samples); "
-            f"use a smaller n_fft or a signal of at least {n_fft} samples"
-        )
-
-
 def _check_signal(y, n_fft, hop_length) -> np.ndarray:
-    y = validate_audio(y)
-    _check_frame_args(len(y), n_fft, hop_length)
+    y = audio_signal(y)
+    frame_args(len(y), n_fft, hop_length)
     return y
 
 
@@ -107,7 +107,7 @@ def mel_spectrogram(y: np.ndarray, *, sr: int = SR, n_fft: int = N_FFT,
     M : np.ndarray [shape=(n_mels, t)], float32
     """
     y = _check_signal(y, n_fft, hop_length)
-    sr = validate_sr(sr)
+    sr = sample_rate(sr)
     n_mels = positive_int(n_mels, "n_mels")
     return librosa.feature.melspectrogram(
         y=y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels, power=power
@@ -190,8 +190,8 @@ def cqt(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH,
     C : np.ndarray [shape=(n_bins, t)], float32; bin ``k`` is centred at
         ``fmin * 2 ** (k / bins_per_octave)`` Hz.
     """
-    y = validate_audio(y)
-    sr = validate_sr(sr)
+    y = audio_signal(y)
+    sr = sample_rate(sr)
     positive_int(hop_length, "hop_length")
     n_bins = positive_int(n_bins, "n_bins")
     bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
@@ -219,8 +219,8 @@ def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.n
     -------
     chroma : np.ndarray [shape=(12, t)], float32 in [0, 1]; row 0 is C.
     """
-    y = validate_audio(y)
-    sr = validate_sr(sr)
+    y = audio_signal(y)
+    sr = sample_rate(sr)
     positive_int(hop_length, "hop_length")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="n_fft=.*is too large")
@@ -230,14 +230,70 @@ def chroma(y: np.ndarray, *, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.n
     return C.astype(np.float32)
 
 
-#: The feature vocabulary: the names :func:`extract` computes, which
-#: :class:`helpers.datasets.FeatureDataset` caches and the widgets draw (a
-#: subset). A name is a function of this module, or ``log_`` and the function
-#: whose magnitudes it compresses with :func:`to_db`.
-FEATURES = (
-    "stft_magnitude", "log_stft", "mel_spectrogram", "log_mel", "cqt", "log_cqt",
-    "mfcc", "chroma",
-)  # fmt: skip
+@dataclass(frozen=True)
+class Feature:
+    """One name of the feature vocabulary: what computes it, and how it reads.
+
+    Attributes
+    ----------
+    compute : callable
+        A function of this module, ``compute(y, **kwargs) -> np.ndarray``.
+    log : bool
+        Its magnitudes are compressed to dB with ``to_db(power=False)``.
+    y_axis, unit : str
+        How to draw it: the frequency axis (``y_axis`` of
+        :func:`helpers.plotting.plot_spectrogram`) and the unit of its values.
+    """
+
+    compute: Callable
+    log: bool = False
+    y_axis: str = "linear"
+    unit: str = "magnitude"
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The keyword arguments that ``compute`` takes (``sr``, ``n_fft`` ...)."""
+        return tuple(inspect.signature(self.compute).parameters)[1:]
+
+    def arguments(self, kind: str, sr, kwargs: dict) -> dict:
+        """``kwargs``, and ``sr`` when ``compute`` takes it; a keyword it does not
+        take is refused, naming those it does."""
+        unknown = sorted(set(kwargs) - set(self.parameters))
+        if unknown:
+            raise ParameterError(
+                f"{kind!r} takes no {', '.join(unknown)} keyword; pass only those it "
+                f"takes: {', '.join(self.parameters)}"
+            )
+        return kwargs | ({"sr": sr} if "sr" in self.parameters else {})
+
+    def settings(self, kind: str, sr, kwargs: dict) -> dict:
+        """Every argument of ``compute``, its defaults (from :mod:`helpers.config`)
+        filled in: what the features depend on (the cache key of
+        :class:`helpers.datasets.FeatureDataset`)."""
+        defaults = {
+            name: p.default
+            for name, p in inspect.signature(self.compute).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        return defaults | self.arguments(kind, sr, kwargs)
+
+
+#: The feature vocabulary, each name once: what :func:`extract` computes, what
+#: :class:`helpers.datasets.FeatureDataset` caches and (a subset) what the widgets
+#: draw. A name is a function of this module, or ``log_`` and the function whose
+#: magnitudes it compresses with :func:`to_db`.
+FEATURE_REGISTRY = {
+    "stft_magnitude": Feature(stft_magnitude),
+    "log_stft": Feature(stft_magnitude, log=True, y_axis="log", unit="dB"),
+    "mel_spectrogram": Feature(mel_spectrogram, y_axis="mel", unit="power"),
+    "log_mel": Feature(log_mel, y_axis="mel", unit="dB"),
+    "cqt": Feature(cqt, y_axis="cqt_note"),
+    "log_cqt": Feature(cqt, log=True, y_axis="cqt_note", unit="dB"),
+    "mfcc": Feature(mfcc, y_axis="mfcc", unit="value"),
+    "chroma": Feature(chroma, y_axis="chroma", unit="relative energy"),
+}
+#: The names of :data:`FEATURE_REGISTRY`, in order.
+FEATURES = tuple(FEATURE_REGISTRY)
 
 
 def extract(y: np.ndarray, kind: str = "log_mel", *, sr: int = SR, **kwargs):
@@ -256,21 +312,16 @@ def extract(y: np.ndarray, kind: str = "log_mel", *, sr: int = SR, **kwargs):
     sr : int
         Sample rate in Hz (not used by the STFT).
     **kwargs
-        Passed to the function (``n_mels=64``, ``hop_length=256`` ...).
+        Passed to the function (``n_mels=64``, ``hop_length=256`` ...); one it
+        does not take raises :class:`~helpers.errors.ParameterError`.
 
     Returns
     -------
     X : np.ndarray [shape=(bins, t)], float32
     """
-    fn = {
-        "stft_magnitude": stft_magnitude, "log_stft": stft_magnitude,
-        "mel_spectrogram": mel_spectrogram, "log_mel": log_mel,
-        "cqt": cqt, "log_cqt": cqt, "mfcc": mfcc, "chroma": chroma,
-    }[one_of(kind, "kind", FEATURES)]  # fmt: skip
-    if fn is not stft_magnitude:
-        kwargs["sr"] = sr
-    X = fn(y, **kwargs)
-    return to_db(X, power=False) if kind in ("log_stft", "log_cqt") else X
+    feature = FEATURE_REGISTRY[one_of(kind, "kind", FEATURES)]
+    X = feature.compute(y, **feature.arguments(kind, sr, kwargs))
+    return to_db(X, power=False) if feature.log else X
 
 
 # Inversion (listening to what a representation keeps) ---------------------
@@ -406,7 +457,12 @@ def shift_bins(X, k: int, *, axis: int = -2, fill: float | None = None):
     -------
     np.ndarray or torch.Tensor, the type and shape of ``X``
     """
-    k, n = int(k), X.shape[axis]
+    k = integer(k, "k", what="a whole number of bins")
+    if not isinstance(X, (np.ndarray, torch.Tensor)) or not -X.ndim <= axis < X.ndim:
+        shape = getattr(X, "shape", type(X).__name__)
+        raise ParameterError(f"X must be an array or tensor with an axis {axis}, "
+                             f"got {shape}")
+    n = X.shape[axis]
     out = X.clone() if isinstance(X, torch.Tensor) else np.array(X, copy=True)
     fill = float(X.min()) if fill is None else fill
     if abs(k) >= n:

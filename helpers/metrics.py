@@ -12,7 +12,7 @@ MIR metrics go through ``mir_eval``, the reference implementation that papers
 report, rather than hand-written versions:
 
 - :func:`chord_scores` (duration-weighted root and major/minor accuracy), with
-  :func:`helpers.datasets.frames_to_segments` to turn frame-wise predictions
+  :func:`helpers.chords.frames_to_segments` to turn frame-wise predictions
   into the labelled intervals it expects; :func:`score_chord_pieces` scores a
   chord recogniser on any list of pieces with reference chord segments;
 - :func:`onset_scores` and :func:`beat_scores`.
@@ -24,12 +24,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .chords import CHORD_CLASSES, frames_to_segments
 from .errors import ParameterError
 from .validate import one_of, positive_number
 
 __all__ = [
-    "IGNORE_INDEX", "accuracy", "per_class_scores", "confusion_matrix", "chord_scores",
-    "score_chord_pieces", "onset_scores", "beat_scores", "tag_thresholds",
+    "IGNORE_INDEX", "check_class_axis", "accuracy", "per_class_scores",
+    "confusion_matrix", "chord_scores", "score_chord_pieces", "onset_scores",
+    "beat_scores", "tag_thresholds",
 ]  # fmt: skip
 
 #: Target value that marks padding, as in ``torch.nn.CrossEntropyLoss``.
@@ -48,16 +50,55 @@ def _to_numpy(x, name: str) -> np.ndarray:
         ) from err
 
 
+def check_class_axis(shape: tuple, target_shape: tuple, *, name: str = "y_pred"
+                     ) -> None:
+    """Refuse logits of ``shape`` for targets of ``target_shape`` unless their
+    class axis is the last, naming the axis to move.
+
+    Logits have one axis more than their targets. ``(batch, classes, frames)``
+    for targets ``(batch, frames)`` (the layout ``nn.CrossEntropyLoss`` takes,
+    and a ``Conv1d``'s) is refused, and so is a shape whose class axis cannot
+    be told (``frames == classes``). Used by :func:`accuracy` and the other
+    classification metrics, and by :func:`helpers.training.fit`.
+
+    Raises
+    ------
+    ParameterError
+    """
+    shape, target_shape = tuple(shape), tuple(target_shape)
+    if len(shape) < 3 or len(shape) != len(target_shape) + 1:
+        return
+    last = shape[:-1] == target_shape
+    second = shape[:1] + shape[2:] == target_shape
+    if second and not last:
+        raise ParameterError(
+            f"{name} of shape {shape} has its class axis at dim 1 for targets of "
+            f"shape {target_shape} (the layout of nn.CrossEntropyLoss and Conv1d); "
+            "the class axis must be last: (batch, frames, classes). Move it in the "
+            "model's forward: return out.transpose(1, 2)"
+        )
+    if second and last:
+        raise ParameterError(
+            f"cannot tell which axis of {name} {shape} holds the classes: it has "
+            f"as many classes as frames ({shape[-1]}) for targets of shape "
+            f"{target_shape}. The class axis must be last; use excerpts of another "
+            "length than the number of classes"
+        )
+
+
 def _labels(y_true, y_pred, ignore_index: int | None):
     """Flatten targets and predictions to 1-D class ids, dropping padding.
 
     ``y_pred`` may be logits with one more (last) axis than ``y_true``:
     ``(..., n_classes)`` against ``(...)``.
     """
-    if hasattr(y_pred, "detach") and y_pred.ndim == len(np.shape(y_true)) + 1:
-        y_pred = y_pred.argmax(dim=-1)  # on the device: only class ids are copied
     true = _to_numpy(y_true, "y_true")
+    if hasattr(y_pred, "detach"):  # a tensor, maybe on a GPU: only class ids copied
+        check_class_axis(y_pred.shape, true.shape)
+        if y_pred.ndim == true.ndim + 1:
+            y_pred = y_pred.argmax(dim=-1)
     pred = _to_numpy(y_pred, "y_pred")
+    check_class_axis(pred.shape, true.shape)
     if pred.ndim == true.ndim + 1:
         pred = pred.argmax(axis=-1)  # logits (..., n_classes) -> class ids
     if pred.shape != true.shape:
@@ -247,7 +288,7 @@ def score_chord_pieces(items, recognise, *, names=None) -> dict:
 
     Introduced in ``04_rnn``: the same function scores the test split, pieces
     rendered with other instruments, or your own annotated audio. Each piece's
-    frame ids become segments (:func:`helpers.datasets.frames_to_segments`, the
+    frame ids become segments (:func:`helpers.chords.frames_to_segments`, the
     package's one frame convention) and are scored with :func:`chord_scores`
     and ``mir_eval.chord.seg``; the means weigh each piece by its duration.
 
@@ -259,7 +300,7 @@ def score_chord_pieces(items, recognise, *, names=None) -> dict:
     recognise : callable, (item) -> array-like [shape=(frames,)], int
         One class id per frame (``HOP_LENGTH`` apart, at ``SR``).
     names : sequence of str or None
-        Label of each class id; ``None``: :data:`helpers.datasets.CHORD_CLASSES`.
+        Label of each class id; ``None``: :data:`helpers.chords.CHORD_CLASSES`.
 
     Returns
     -------
@@ -269,11 +310,9 @@ def score_chord_pieces(items, recognise, *, names=None) -> dict:
         segment), duration-weighted means; ``"per_piece"``: the same keys for
         each piece, a list in the order of ``items``, each with its
         ``"estimate"`` too, the predicted ``(intervals, labels)`` (e.g. for
-        :func:`helpers.datasets.sonify_chords`).
+        :func:`helpers.chords.sonify_chords`).
     """
     import mir_eval
-
-    from .datasets.chords import CHORD_CLASSES, frames_to_segments
 
     items = list(items)
     if not items or not callable(recognise):

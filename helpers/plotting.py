@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio import validate_audio, validate_sr
 from .config import BINS_PER_OCTAVE, FMIN, HOP_LENGTH, SR
 from .errors import ParameterError
-from .validate import one_of
+from .validate import audio_signal, one_of, sample_rate
 
 __all__ = [
     "new_axes", "plot_waveform", "plot_spectrogram", "plot_history",
@@ -56,8 +55,8 @@ def plot_waveform(y, sr: int = SR, *, ax=None, title=None, color="C0"):
     -------
     fig, ax
     """
-    y = validate_audio(y)
-    sr = validate_sr(sr)
+    y = audio_signal(y)
+    sr = sample_rate(sr)
     fig, ax = new_axes(ax)
     t = np.arange(len(y)) / sr
     ax.plot(t, y, color=color, linewidth=0.6)
@@ -71,7 +70,8 @@ def plot_waveform(y, sr: int = SR, *, ax=None, title=None, color="C0"):
 def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
                      y_axis: str = "linear", ax=None, title=None, colorbar: bool = True,
                      unit: str = "dB", fmin: float = FMIN,
-                     bins_per_octave: int = BINS_PER_OCTAVE, cmap: str | None = None):
+                     bins_per_octave: int = BINS_PER_OCTAVE, cmap: str | None = None,
+                     vmin: float | None = None, vmax: float | None = None):
     """Draw a time-frequency representation with correct axes.
 
     Introduced in ``01_background``.
@@ -89,6 +89,10 @@ def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
     ax : matplotlib.axes.Axes or None
     colorbar : bool
         Add a colour bar labelled with ``unit``.
+    vmin, vmax : float or None
+        The values at the two ends of the colour map (``None``: the data's
+        minimum and maximum). Give several panels the same pair and one colour
+        bar reads for all of them.
 
     Returns
     -------
@@ -100,14 +104,20 @@ def plot_spectrogram(S, *, sr: int = SR, hop_length: int = HOP_LENGTH,
     if S.ndim != 2 or 0 in S.shape:
         raise ParameterError(f"S must have shape (bins, frames), got {S.shape}")
     one_of(y_axis, "y_axis", Y_AXES)
-    sr = validate_sr(sr)
+    sr = sample_rate(sr)
     fig, ax = new_axes(ax)
-    kwargs = {"sr": sr, "hop_length": hop_length, "ax": ax, "cmap": cmap}
+    kwargs = {"sr": sr, "hop_length": hop_length, "ax": ax, "cmap": cmap,
+              "vmin": vmin, "vmax": vmax}
     if y_axis.startswith("cqt"):
         kwargs |= {"fmin": fmin, "bins_per_octave": bins_per_octave}
     shown = None if y_axis in ("mfcc", "bins") else y_axis
     img = librosa.display.specshow(S, x_axis="s", y_axis=shown, **kwargs)
     ax.set(xlabel="time (s)", ylabel=Y_AXES[y_axis])
+    if shown is None:  # coefficients or bins: whole numbers at the rows' centres
+        rows = np.arange(0, S.shape[0], max(1, S.shape[0] // 5))
+        ax.set_yticks(rows + 0.5, [str(r) for r in rows])
+    if y_axis == "log":  # librosa draws it symlog, linear near 0 Hz: no "0" tick
+        ax.set_yticks([f for f in ax.get_yticks() if f > 0])
     if colorbar:
         fig.colorbar(img, ax=ax, label=unit, pad=0.01)
     if title:
@@ -165,8 +175,14 @@ def plot_history(history, *, ax=None, title=None):
     return fig, ax
 
 
-def plot_confusion_matrix(cm, class_names=None, *, ax=None, normalize: bool = True,
-                          title=None):
+#: What each ``normalize`` of :func:`plot_confusion_matrix` shows, as
+#: :func:`helpers.metrics.confusion_matrix` reads the same values.
+_NORMALIZE = {None: "count", "true": "fraction of true class",
+              "pred": "fraction of predicted class", "all": "fraction of all"}
+
+
+def plot_confusion_matrix(cm, class_names=None, *, ax=None,
+                          normalize: str | None = "true", title=None):
     """Draw a confusion matrix: rows are true classes, columns predictions.
 
     Introduced in ``03_cnn``.
@@ -175,13 +191,22 @@ def plot_confusion_matrix(cm, class_names=None, *, ax=None, normalize: bool = Tr
     ----------
     cm : np.ndarray [shape=(n_classes, n_classes)], counts
     class_names : list of str or None
-    normalize : bool
-        Show each row as fractions of its true class (recall on the diagonal).
+    normalize : {"true", "pred", "all", None}
+        As in :func:`helpers.metrics.confusion_matrix`: each row as fractions of
+        its true class (recall on the diagonal; the default), each column of
+        its predicted class, fractions of the total, or the counts.
 
     Returns
     -------
     fig, ax
     """
+    if isinstance(normalize, bool):  # True was "true", False was None
+        same = "'true'" if normalize else "None"
+        raise ParameterError(
+            f"normalize must be one of {tuple(_NORMALIZE)}, as in "
+            f"metrics.confusion_matrix, got {normalize!r} ({same} says the same)"
+        )
+    one_of(normalize, "normalize", _NORMALIZE)
     cm = np.asarray(cm, dtype=float)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
         raise ParameterError(f"cm must be a square matrix, got shape {cm.shape}")
@@ -189,7 +214,10 @@ def plot_confusion_matrix(cm, class_names=None, *, ax=None, normalize: bool = Tr
     names = list(class_names) if class_names is not None else [str(i) for i in range(n)]
     if len(names) != n:
         raise ParameterError(f"class_names has {len(names)} names for {n} classes")
-    shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
+    totals = {None: 1.0, "true": np.maximum(cm.sum(axis=1, keepdims=True), 1),
+              "pred": np.maximum(cm.sum(axis=0, keepdims=True), 1),
+              "all": max(cm.sum(), 1)}
+    shown = cm / totals[normalize]
     size = max(3.0, 0.45 * n + 1.5)
     fig, ax = new_axes(ax, figsize=(size + 0.8, size))
     img = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
@@ -203,7 +231,7 @@ def plot_confusion_matrix(cm, class_names=None, *, ax=None, normalize: bool = Tr
     ax.set_xticks(range(n), names, rotation=45, ha="right")
     ax.set_yticks(range(n), names)
     ax.set(xlabel="predicted class", ylabel="true class")
-    fig.colorbar(img, ax=ax, label="fraction of true class" if normalize else "count")
+    fig.colorbar(img, ax=ax, label=_NORMALIZE[normalize])
     if title:
         ax.set_title(title)
     return fig, ax

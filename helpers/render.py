@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import validate_sr
 from .config import SR
 from .errors import ParameterError
+from .validate import sample_rate
 
 __all__ = [
     "GM_FAMILIES", "soundfont_path", "render_midi", "render_tracks", "midi_from_notes",
@@ -168,7 +168,7 @@ def render_midi(midi, *, sr: int = SR, soundfont=None) -> np.ndarray:
     import soundfile as sf
     import soxr
 
-    sr = validate_sr(sr)
+    sr = sample_rate(sr)
     font = soundfont_path(soundfont)
     if isinstance(midi, (str, os.PathLike)):
         midi = Path(midi).read_bytes()

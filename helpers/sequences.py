@@ -115,7 +115,19 @@ def lstm_gates(lstm: nn.LSTM, x: torch.Tensor):
     """
     if not isinstance(lstm, nn.LSTM) or lstm.num_layers != 1 or lstm.bidirectional:
         raise ParameterError("lstm must be a one-layer, unidirectional nn.LSTM")
-    h = c = torch.zeros(len(x), lstm.hidden_size)
+    if not isinstance(x, torch.Tensor) or x.ndim != 3 or x.shape[-1] != lstm.input_size:
+        raise ParameterError(
+            f"x must be a tensor of shape (batch, T, {lstm.input_size}), got "
+            f"{tuple(getattr(x, 'shape', ())) or type(x).__name__}"
+        )
+    gates, h = _lstm_steps(lstm, x)
+    return {name: v.detach().cpu().numpy() for name, v in gates.items()}, h
+
+
+def _lstm_steps(lstm: nn.LSTM, x: torch.Tensor):
+    """The loop of :func:`lstm_gates`: gates as tensors on ``x``'s device."""
+    # the initial state where the layer's weights are, in their dtype
+    h = c = lstm.weight_hh_l0.new_zeros(len(x), lstm.hidden_size)
     out = {"input gate": [], "forget gate": [], "output gate": [], "cell": []}
     for t in range(x.shape[1]):
         z = (x[:, t] @ lstm.weight_ih_l0.T + lstm.bias_ih_l0
@@ -126,7 +138,7 @@ def lstm_gates(lstm: nn.LSTM, x: torch.Tensor):
         h = o * torch.tanh(c)
         for name, value in zip(out, (i, f, o, c), strict=True):
             out[name].append(value)
-    return {name: torch.stack(v).detach().numpy() for name, v in out.items()}, h
+    return {name: torch.stack(v) for name, v in out.items()}, h
 
 
 def random_excerpts(pieces, n: int, rng: np.random.Generator, *, augment=None,
@@ -134,7 +146,8 @@ def random_excerpts(pieces, n: int, rng: np.random.Generator, *, augment=None,
     """Random fixed-length excerpts of whole pieces, for frame-wise training.
 
     Introduced in ``04_rnn`` (chords and onsets). Each excerpt picks a piece
-    and a start uniformly at random, then calls ``augment`` on it.
+    and a start uniformly at random (every start from 0 to ``frames - length``,
+    the last included), then calls ``augment`` on it.
 
     Parameters
     ----------
@@ -147,7 +160,7 @@ def random_excerpts(pieces, n: int, rng: np.random.Generator, *, augment=None,
     augment : callable, (X, y, rng) -> (X, y), or None
         Applied to every excerpt (e.g. a random transposition).
     length : int > 0
-        Frames per excerpt; every piece must be longer.
+        Frames per excerpt; every piece must have at least this many.
 
     Returns
     -------
@@ -155,14 +168,21 @@ def random_excerpts(pieces, n: int, rng: np.random.Generator, *, augment=None,
     y : torch.Tensor [shape=(n, length, ...)]
     """
     n, length = positive_int(n, "n"), positive_int(length, "length")
-    if not pieces or min(len(p[1]) for p in pieces) <= length:
+    if not isinstance(rng, np.random.Generator):
         raise ParameterError(
-            f"pieces must be non-empty and longer than {length} frames each"
+            f"rng must be a np.random.Generator (np.random.default_rng(seed)), got "
+            f"{type(rng).__name__}"
+        )
+    if not pieces or min(len(p[1]) for p in pieces) < length:
+        shortest = min((len(p[1]) for p in pieces), default=0)
+        raise ParameterError(
+            f"pieces must be non-empty with at least length={length} frames each, "
+            f"got {len(pieces)} pieces, the shortest of {shortest} frames"
         )
     X_out, y_out = [], []
     for _ in range(n):
         X, y = pieces[rng.integers(len(pieces))][:2]
-        start = rng.integers(0, len(y) - length)
+        start = rng.integers(0, len(y) - length + 1)  # the last start included
         X, y = X[start:start + length], y[start:start + length]
         X, y = (X, y) if augment is None else augment(X, y, rng)
         X_out.append(np.asarray(X))

@@ -23,11 +23,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .audio import validate_sr
 from .config import HOP_LENGTH, N_FFT, N_MELS, N_MFCC, SR, TOP_DB
 from .errors import ParameterError
-from .features import _check_frame_args
-from .validate import positive_int
+from .validate import frame_args, positive_int, sample_rate
 
 __all__ = [
     "TORCH_RTOL", "TORCH_DB_ATOL", "torch_stft_magnitude", "torch_mel_spectrogram",
@@ -57,7 +55,7 @@ def _check_tensor(y, n_fft, hop_length):
         )
     if y.shape[-1] == 0 or y.shape[0] == 0:
         raise ParameterError(f"y is empty: shape {tuple(y.shape)}")
-    _check_frame_args(y.shape[-1], n_fft, hop_length)
+    frame_args(y.shape[-1], n_fft, hop_length)
     if not bool(torch.isfinite(y).all()):
         raise ParameterError("y holds NaN or infinite samples")
     return y
@@ -170,7 +168,7 @@ def torch_mel_spectrogram(y, *, sr: int = SR, n_fft: int = N_FFT,
     -------
     M : torch.Tensor [shape=(batch, n_mels, t)]
     """
-    sr = validate_sr(sr)
+    sr = sample_rate(sr)
     n_mels = positive_int(n_mels, "n_mels")
     y = _check_tensor(y, n_fft, hop_length)
     window = torch.hann_window(n_fft, periodic=True, device=y.device, dtype=y.dtype)
@@ -224,9 +222,9 @@ def torch_mfcc(y, *, sr: int = SR, n_mfcc: int = N_MFCC, n_fft: int = N_FFT,
 class LogMel(nn.Module):
     """Log-mel front end as a layer: waveforms in, dB spectrograms out.
 
-    ``02_audio_representations`` names it (no notebook imports it). The window
-    and filterbank are buffers, so ``.to(device)`` moves them with the model and
-    the features are computed on the GPU.
+    Introduced in ``02_audio_representations``, first layer of a model. The
+    window and filterbank are buffers, so ``.to(device)`` moves them with the
+    model and the features are computed on the GPU.
 
     Input ``(batch, samples)``; output ``(batch, 1, n_mels, frames)``, ready
     for a 2-D convolution.
@@ -236,7 +234,7 @@ class LogMel(nn.Module):
                  hop_length: int = HOP_LENGTH, n_mels: int = N_MELS,
                  top_db: float | None = TOP_DB):
         super().__init__()
-        self.sr, self.top_db = validate_sr(sr), top_db
+        self.sr, self.top_db = sample_rate(sr), top_db
         self.n_fft = positive_int(n_fft, "n_fft")
         self.hop_length = positive_int(hop_length, "hop_length")
         fb = _mel_basis(self.sr, self.n_fft, positive_int(n_mels, "n_mels"))

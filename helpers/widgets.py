@@ -12,26 +12,29 @@ multiple of fixed settings when :func:`helpers.env.static_widgets` is true
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from .config import HOP_LENGTH, N_FFT, SR
 from .errors import ParameterError
-from .features import extract
+from .features import FEATURE_REGISTRY, extract
 from .plotting import new_axes, plot_spectrogram
 from .validate import one_of
 
 __all__ = ["explorer", "draw_representation", "representation_explorer"]
 
 #: The features of :data:`helpers.features.FEATURES` that
-#: :func:`draw_representation` offers.
+#: :func:`draw_representation` offers (their axes and units come from
+#: :data:`helpers.features.FEATURE_REGISTRY`).
 REPRESENTATIONS = ("stft_magnitude", "log_stft", "log_mel", "log_cqt", "chroma", "mfcc")
-#: The frequency axis and the unit of the colour bar of each representation.
-_AXES = {
-    "stft_magnitude": ("linear", "magnitude"),
-    "log_stft": ("log", "dB"),
-    "log_mel": ("mel", "dB"),
-    "log_cqt": ("cqt_note", "dB"),
-    "chroma": ("chroma", "relative energy"),
-    "mfcc": ("mfcc", "value"),
-}
+
+
+def _ipywidgets():
+    """The ipywidgets module, or ``None`` where it is not installed."""
+    try:
+        import ipywidgets
+    except ImportError:
+        return None
+    return ipywidgets
 
 
 def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=None):
@@ -49,7 +52,8 @@ def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=N
         control without a ``description`` is labelled with its keyword.
     static : bool or None
         Force the static figure (``True``) or the widget (``False``);
-        ``None`` follows :func:`helpers.env.static_widgets`.
+        ``None`` follows :func:`helpers.env.static_widgets`, and is static
+        where ipywidgets is not installed.
     static_values : list of dict or None
         The settings drawn side by side in the static figure (default: the
         controls' current values).
@@ -70,8 +74,14 @@ def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=N
         if not getattr(control, "description", None):
             control.description = name.replace("_", " ")
     defaults = {name: control.value for name, control in controls.items()}
+    widgets = _ipywidgets()
     if static is None:
-        static = static_widgets()
+        static = static_widgets() or widgets is None
+    if not static and widgets is None:
+        raise ParameterError(
+            "static=False needs ipywidgets (pip install ipywidgets); without it, "
+            "leave static=None for the static figure"
+        )
     if static:
         settings = [{**defaults, **v} for v in (static_values or [{}])]
         n = len(settings)
@@ -87,7 +97,6 @@ def explorer(draw, controls: dict, *, static=None, static_values=None, figsize=N
         )
         plt.close(fig)  # shown once, as the cell's value
         return fig
-    import ipywidgets as widgets
 
     def redraw(**values):
         fig, ax = plt.subplots(figsize=figsize or (8, 3.2), layout="constrained")
@@ -123,12 +132,13 @@ def draw_representation(
     """
     one_of(kind, "kind", REPRESENTATIONS)
     fig, ax = new_axes(ax)
+    feature = FEATURE_REGISTRY[kind]
     kwargs = {"hop_length": hop_length}
-    if kind in ("stft_magnitude", "log_stft", "log_mel", "mfcc"):
-        kwargs["n_fft"] = n_fft  # the CQT and chroma have no FFT window
+    if "n_fft" in feature.parameters:  # the CQT and chroma have no FFT window
+        kwargs["n_fft"] = n_fft
     S = extract(y, kind, sr=sr, **kwargs)
-    y_axis, unit = _AXES[kind]
-    plot_spectrogram(S, sr=sr, hop_length=hop_length, y_axis=y_axis, ax=ax, unit=unit)
+    plot_spectrogram(S, sr=sr, hop_length=hop_length, y_axis=feature.y_axis, ax=ax,
+                     unit=feature.unit)
     window = f"n_fft={n_fft}: {1000 * n_fft / sr:.0f} ms, hop={hop_length}"
     ax.set_title(f"{kind}  ({window})", fontsize="small")
     return fig, ax
@@ -139,20 +149,19 @@ def representation_explorer(y, sr: int = SR, *, static=None):
 
     Introduced in ``02_audio_representations``. In a live notebook: a menu of
     representations and sliders for ``n_fft`` and ``hop_length``. Static: a short
-    window, a long window and a log-mel view side by side.
+    window, a long window and a log-mel view side by side (also where ipywidgets
+    is not installed).
     """
-    import ipywidgets as widgets
-
-    controls = {
-        "kind": widgets.Dropdown(
-            options=REPRESENTATIONS, value="log_stft", description="kind"
-        ),
-        "n_fft": widgets.SelectionSlider(
-            options=[256, 512, 1024, 2048, 4096], value=N_FFT, description="n_fft"
-        ),
-        "hop_length": widgets.SelectionSlider(
-            options=[128, 256, 512, 1024], value=HOP_LENGTH, description="hop"
-        ),
+    widgets = _ipywidgets()
+    options = {
+        "kind": ("Dropdown", REPRESENTATIONS, "log_stft", "kind"),
+        "n_fft": ("SelectionSlider", [256, 512, 1024, 2048, 4096], N_FFT, "n_fft"),
+        "hop_length": ("SelectionSlider", [128, 256, 512, 1024], HOP_LENGTH, "hop"),
+    }
+    controls = {  # without ipywidgets, stand-ins that hold the default values
+        name: SimpleNamespace(value=value, description=label) if widgets is None
+        else getattr(widgets, kind)(options=choices, value=value, description=label)
+        for name, (kind, choices, value, label) in options.items()
     }
 
     def draw(ax, **values):

@@ -1,14 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers.audio import (
-    harmonic_tone,
-    load_audio,
-    play,
-    validate_audio,
-    validate_sr,
-    write_audio,
-)
+from helpers.audio import harmonic_tone, load_audio, play, write_audio
 from helpers.errors import AudioFileError, ParameterError
 
 
@@ -52,44 +45,25 @@ def test_corrupt_file_raises(tmp_path):
         load_audio(bad)
 
 
+def test_corrupt_mp3_raises_without_decoder_noise(tmp_path, capfd):
+    """libmpg123 printed "Illegal Audio-MPEG-Header ... Trying to resync" on the
+    process's stderr before the clear AudioFileError."""
+    rng = np.random.default_rng(0)
+    bad = tmp_path / "corrupt.mp3"  # an MPEG frame header, then noise
+    bad.write_bytes(b"\xff\xfb" + rng.integers(0, 256, 5000, dtype=np.uint8).tobytes())
+    capfd.readouterr()
+    with pytest.raises(AudioFileError, match="could not decode"):
+        load_audio(bad)
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
 def test_empty_file_raises(tmp_path, sr):
     import soundfile as sf
 
     sf.write(tmp_path / "empty.wav", np.zeros(0), sr)
     with pytest.raises(AudioFileError, match="no audio samples"):
         load_audio(tmp_path / "empty.wav")
-
-
-@pytest.mark.parametrize("bad_sr", [0, -22050, float("nan"), "22050", 22050.5, True])
-def test_bad_sample_rate_raises(bad_sr):
-    with pytest.raises(ParameterError, match="sr"):
-        validate_sr(bad_sr)
-
-
-@pytest.mark.parametrize(
-    ("y", "match"),
-    [
-        (np.zeros(100, dtype=np.int16), "floating-point"),
-        (np.array([0.0, np.nan, 0.1]), "NaN"),
-        (np.array([0.0, np.inf]), "NaN or infinite"),
-        (np.zeros(0, dtype=np.float32), "empty"),
-        (np.zeros((2, 100), dtype=np.float32), "mono"),
-        ([0.0, 0.1], "numpy.ndarray"),
-    ],
-)
-def test_validate_audio_rejects_bad_input(y, match):
-    with pytest.raises(ParameterError, match=match):
-        validate_audio(y)
-
-
-def test_validate_audio_too_short_names_the_minimum():
-    with pytest.raises(ParameterError, match="at least 2048"):
-        validate_audio(np.zeros(100, np.float32), min_samples=2048)
-
-
-def test_validate_audio_names_the_argument():
-    with pytest.raises(ParameterError, match="^clip must"):
-        validate_audio(np.zeros(10, np.int32), name="clip")
 
 
 def test_play(harmonic_note, sr):
@@ -132,3 +106,23 @@ def test_harmonic_tone_envelope_and_peak(sr):
         harmonic_tone(60, 0)
     with pytest.raises(ParameterError, match="sr"):
         harmonic_tone(60, sr=0)
+
+
+def test_harmonic_tone_refuses_a_silent_tone_and_a_negative_pitch(sr):
+    """``harmonic_tone(127)`` (12.5 kHz, above the Nyquist frequency) returned
+    silence, and NaN with ``peak=``; ``midi=-5`` was accepted."""
+    for call in (lambda: harmonic_tone(127), lambda: harmonic_tone(127, peak=0.5)):
+        with pytest.raises(ParameterError, match="^midi=127") as info:
+            call()
+        assert "Nyquist" in str(info.value) and "midi <= 124" in str(info.value)
+    assert np.abs(harmonic_tone(124)).max() > 0  # the highest that sounds
+    assert np.abs(harmonic_tone(127, sr=44100)).max() > 0
+    for bad in (-5, 128, float("nan"), "60"):
+        with pytest.raises(ParameterError, match="^midi must be a MIDI pitch"):
+            harmonic_tone(bad)
+    with pytest.raises(ParameterError, match="silent"):
+        harmonic_tone(60, 1 / sr, peak=0.5)  # one sample: sin(0) = 0, not NaN
+    with pytest.raises(ParameterError, match="shorter than one sample"):
+        harmonic_tone(60, 1e-6)
+    with pytest.raises(ParameterError, match="^peak must"):
+        harmonic_tone(60, peak=-1.0)

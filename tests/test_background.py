@@ -68,3 +68,19 @@ def test_triad_profiles_have_the_quality_in_the_third():
     major, minor = X[0], X[1]
     assert major[c4 + 4] > major[c4 + 3] and minor[c4 + 3] > minor[c4 + 4]
     assert np.abs(bg.triad(60, 0, 0.5)).max() == pytest.approx(0.3)
+
+
+def test_mix_notes_builds_its_tensors_on_the_notes_device(monkeypatch):
+    """``mix_notes`` made its class tensors on the CPU whatever the notes' device:
+    a spy on ``torch.tensor`` sees where each is made."""
+    devices = []
+    make = torch.tensor
+
+    def spy(*args, **kwargs):
+        devices.append(kwargs.get("device"))
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "tensor", spy)
+    X, y = torch.full((6, 3, 4), -80.0), make([0, 1, 2, 0, 1, 2])
+    bg.mix_notes(X, y, [0, 2], np.random.default_rng(0))
+    assert devices and all(d == X.device for d in devices)

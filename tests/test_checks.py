@@ -301,3 +301,11 @@ def test_scores_over_seeds_keeps_the_names_of_a_dict():
 def test_scores_over_seeds_refuses_what_it_cannot_collect(run, seeds, match):
     with pytest.raises(ParameterError, match=match):
         scores_over_seeds(run, seeds)
+
+
+def test_check_range_writes_plain_numbers_and_keeps_tight_bounds_apart(capsys):
+    check_range("frames", 1292, 1000, 2000)
+    check_range("floor", -100.0, -100.01, -99.99, unit="dB")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("frames: 1292, between 1000 and 2000")  # no 1e+03
+    assert lines[1].endswith("floor: -100 dB, between -100.01 and -99.99 dB")

@@ -117,3 +117,16 @@ def test_unheard_renders_are_cached_deterministic_and_repaired(tiny_chorales):
 def test_unheard_renders_reject_bad_programs(programs):
     with pytest.raises(ParameterError):
         load_unheard_chorales("test", quick=True, programs=programs)
+
+
+def test_unheard_renders_of_other_programs_keep_the_first_ones(tiny_chorales):
+    """chorales_unheard was not keyed by ``programs``: another program set
+    overwrote files that earlier items (and their checksums) still pointed at."""
+    first = load_unheard_chorales("all", quick=True)
+    other = load_unheard_chorales("all", quick=True, programs=[0, 40])
+    assert {Path(u["audio_path"]).parent for u in first}.isdisjoint(
+        Path(u["audio_path"]).parent for u in other)
+    for u in first:  # the first items' files are still what their checksums say
+        assert sha256_file(u["audio_path"]) == u["sha256"]
+    assert all(set(u["programs"]) <= {0, 40} for u in other)
+    assert load_unheard_chorales("all", quick=True) == first

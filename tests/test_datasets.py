@@ -21,6 +21,7 @@ from helpers.audio import load_audio
 from helpers.config import HOP_LENGTH, SR
 from helpers.datasets import (
     CHORD_CLASSES,
+    DATASETS,
     AudioDataset,
     FeatureDataset,
     build,
@@ -106,7 +107,7 @@ def test_same_seed_same_bytes(tiny, monkeypatch, tmp_path, score_cache):
 
 def test_rebuild_repairs_missing_and_corrupt_files(tiny):
     reference = build("chorales", quick=True, progress=False, workers=1)["chorales"]
-    root = dataset_dir("chorales", quick=True)
+    root = dataset_dir(DATASETS["chorales"], quick=True)
     items = reference["items"]
     (root / "manifest.json").unlink()  # as if killed before the end
     (root / items[0]["path"]).unlink()  # a missing file
@@ -128,7 +129,7 @@ def test_killed_build_resumes_to_identical_checksums(tiny, monkeypatch, tmp_path
     )
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=REPO)
-    journal = dataset_dir("notes", quick=True) / "journal.jsonl"
+    journal = dataset_dir(DATASETS["notes"], quick=True) / "journal.jsonl"
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
         if journal.is_file() and journal.read_text().count("\n") >= 20:
@@ -138,7 +139,7 @@ def test_killed_build_resumes_to_identical_checksums(tiny, monkeypatch, tmp_path
         pytest.skip("the build finished before it could be killed")
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    root = dataset_dir("notes", quick=True)
+    root = dataset_dir(DATASETS["notes"], quick=True)
     assert not (root / "manifest.json").exists()
     resumed = build("notes", quick=True, progress=False, workers=1)["notes"]
     monkeypatch.setenv("MIRDL_DATA", str(tmp_path / "clean"))  # notes parse nothing
@@ -165,8 +166,8 @@ def test_another_soundfont_renders_into_its_own_cache(tiny, tmp_path):
     other = other["notes"]
     assert default["soundfont"] == "TimGM6mb.sf2" and other["soundfont"] == "Quiet.sf2"
     assert other["key"]["soundfont_sha256"] == sha256_file(quiet)
-    assert dataset_dir("notes", quick=True, soundfont=quiet) != dataset_dir(
-        "notes", quick=True
+    assert dataset_dir(DATASETS["notes"], quick=True, soundfont=quiet) != dataset_dir(
+        DATASETS["notes"], quick=True
     )
     same = set(_checksums(other).items()) & set(_checksums(default).items())
     assert len(same) < len(other["items"]) / 20  # only silent notes stay the same
@@ -179,8 +180,8 @@ def test_another_soundfont_renders_into_its_own_cache(tiny, tmp_path):
     )
     assert 0.35 < ratio < 0.65
     # a byte-identical copy is the same SoundFont: same key, same cache
-    assert dataset_dir("notes", quick=True, soundfont=copy) == dataset_dir(
-        "notes", quick=True
+    assert dataset_dir(DATASETS["notes"], quick=True, soundfont=copy) == dataset_dir(
+        DATASETS["notes"], quick=True
     )
     again = build("notes", quick=True, soundfont=copy, progress=False)["notes"]
     assert again["key"] == default["key"] and again["stats"] == default["stats"]
@@ -192,11 +193,17 @@ def test_another_soundfont_renders_into_its_own_cache(tiny, tmp_path):
 
 
 def test_no_piece_in_two_splits(built):
-    for name in ("chorales", "styles"):
-        items = built[name]["items"]
-        check_group_split([i["group"] for i in items], [i["split"] for i in items])
-        check_group_split([i["source"] for i in items], [i["split"] for i in items])
-        assert {i["split"] for i in items} == {"train", "valid", "test"}
+    """Every registered dataset, derived ones included, keeps each group (a
+    piece, a tune, an instrument) and each source score on one side."""
+    assert set(built) == set(DATASETS)
+    for manifest in built.values():
+        items = manifest["items"]
+        splits = [i["split"] for i in items]
+        check_group_split([i["group"] for i in items], splits)
+        if all("source" in i for i in items):
+            check_group_split([i["source"] for i in items], splits)
+    for name in ("chorales", "styles", "tags"):
+        assert {i["split"] for i in built[name]["items"]} == {"train", "valid", "test"}
     notes = built["notes"]["items"]
     check_group_split([i["program"] for i in notes], [i["split"] for i in notes])
     for family in {i["family"] for i in notes}:  # every family on every side
@@ -449,6 +456,88 @@ def test_feature_cache_follows_the_audio_checksum(tmp_path, monkeypatch, sr):
     assert pitch_class({"id": "a", "audio_path": str(path)}) == 0
 
 
+def test_feature_cache_follows_defaults_code_and_library_versions(tmp_path,
+                                                                  monkeypatch, sr):
+    """The cache was keyed by the audio's hash, the sample rate and the keywords
+    passed: a changed default in helpers.config, feature code or librosa served
+    stale features."""
+    import librosa
+    import soundfile as sf
+
+    from helpers import features
+    from helpers.datasets import feature_dataset
+
+    monkeypatch.setenv("MIRDL_DATA", str(tmp_path / "data"))
+    path = tmp_path / "a.wav"
+    sf.write(path, 0.3 * np.sin(2 * np.pi * 440 * np.arange(sr) / sr), sr)
+    item = {"id": "a", "audio_path": str(path), "sha256": sha256_file(path)}
+
+    def bands():
+        dataset = FeatureDataset([item], feature="log_mel", target="id")
+        return dataset.features(0).shape[0], dataset.folder
+
+    first, folder = bands()
+    assert first == 128
+    # helpers.config's N_MELS edited (and the package reloaded): a new default
+    monkeypatch.setitem(features.log_mel.__kwdefaults__, "n_mels", 64)
+    assert bands()[0] == 64
+    monkeypatch.setitem(features.log_mel.__kwdefaults__, "n_mels", 128)
+    assert bands() == (128, folder)  # back to the first: cached
+    key = json.loads((folder / "key.json").read_text())  # what the name hashes
+    assert key["settings"]["n_mels"] == 128 and key["librosa"] == librosa.__version__
+    for change in (lambda: monkeypatch.setattr(librosa, "__version__", "0.99"),
+                   lambda: monkeypatch.setattr(feature_dataset,
+                                               "FEATURE_CACHE_VERSION", 99)):
+        change()
+        assert bands()[1] != folder
+    with pytest.raises(ParameterError, match="'chroma' takes no n_mels"):
+        FeatureDataset([item], feature="chroma", target="id", n_mels=64)
+
+
+def test_a_manifest_without_a_key_is_rebuilt_or_refused(tiny, monkeypatch):
+    """``load_manifest`` raised KeyError on a manifest without "key"."""
+    monkeypatch.setitem(notes_module._SIZES, True, 1)  # 80 notes, rendered twice
+    manifest = load_manifest("notes", quick=True)
+    path = Path(manifest["root"]) / "manifest.json"
+    path.write_text(json.dumps({"name": "notes", "items": manifest["items"]}))
+    with pytest.raises(DatasetError, match="not built or incomplete"):
+        load_manifest("notes", quick=True, build_missing=False)
+    again = load_manifest("notes", quick=True)
+    assert again["key"] == manifest["key"] and again["items"] == manifest["items"]
+
+
+def test_audio_dataset_refuses_frame_targets():
+    """``AudioDataset(target="chords")`` raised a TypeError when read."""
+    items = [{"id": "a", "audio_path": "a.wav", "chords": [[0.0, 1.0, "C:maj"]]}]
+    with pytest.raises(ParameterError, match="use FeatureDataset"):
+        AudioDataset(items, target="chords")
+    with pytest.raises(ParameterError, match="^sr must"):
+        AudioDataset(items, target="id", sr=0)
+
+
+def test_styles_keep_pieces_long_enough_at_the_fastest_tempo():
+    """The check used the fastest tempo where the comment said the slowest."""
+    fastest = max(styles_module._TEMPI)
+    needed = 1.5 * styles_module.CLIP_SECONDS * fastest / 60  # quarter notes
+    assert styles_module._long_enough({"end_ql": needed})
+    assert not styles_module._long_enough({"end_ql": needed - 0.25})
+
+
+def test_every_dataset_is_registered_once_with_its_sources_first():
+    """One protocol, one registry: a derived dataset comes after its sources,
+    and README's table of datasets lists every registered name."""
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("| dataset | task (notebook) |")[1].split("\n\n")[0]
+    names = list(DATASETS)
+    for name, dataset in DATASETS.items():
+        assert dataset.name == name and isinstance(dataset.version, int)
+        assert callable(dataset.plan)
+        assert dataset.render is None or callable(dataset.render)
+        assert all(names.index(s.name) < names.index(name) for s in dataset.sources)
+        assert dataset.render is not None or len(dataset.sources) == 1
+        assert f"| `{name}` |" in table
+
+
 def test_cli_prints_a_table(tiny, capsys):
     from helpers.datasets.__main__ import main
 
@@ -460,7 +549,7 @@ def test_cli_prints_a_table(tiny, capsys):
 
 
 def test_manifest_is_json_with_checksums(built):
-    root = dataset_dir("styles", quick=True)
+    root = dataset_dir(DATASETS["styles"], quick=True)
     manifest = json.loads((root / "manifest.json").read_text())
     assert all(len(i["sha256"]) == 64 for i in manifest["items"])
     assert manifest["key"]["seed"] == 0 and manifest["info"]["classes"]

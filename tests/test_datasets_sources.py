@@ -105,3 +105,12 @@ def test_gtzan_survives_the_corrupt_jazz_file(tmp_path):
         "jazz/jazz.00054.wav" in some
     )
     assert all(GTZAN_GENRES[i["y"]] == i["genre"] for i in items)
+
+
+def test_gtzan_with_a_split_for_the_folder_says_how_to_call_it(tmp_path, monkeypatch):
+    """``load_gtzan("train")`` looked for a folder named "train"."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError, match=r"load_gtzan\(split='train'\)"):
+        load_gtzan("train")
+    with pytest.raises(ParameterError, match="split must be one of"):
+        load_gtzan(tmp_path, split="training")

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers.datasets import TAGS, load_styles, load_tags, tag_matrix
+from helpers.datasets import TAGS, load_manifest, load_styles, load_tags, tag_matrix
 from helpers.datasets import styles as styles_module
 from helpers.datasets import tags as tags_module
 from helpers.datasets.cache import dataset_dir, sha256_file
@@ -19,7 +19,7 @@ def tiny(monkeypatch, tmp_path):
     the tags come from the scores, so the sound does not matter here)."""
     monkeypatch.setenv("MIRDL_DATA", str(tmp_path / "data"))
     monkeypatch.setitem(styles_module._SIZES, True, (1, 1))  # 4 clips, in-process
-    monkeypatch.setattr(styles_module, "render",
+    monkeypatch.setattr(styles_module.DATASET, "render",
                         lambda item, seed, font: np.zeros(int(6 * 22050)))
     return tmp_path / "data"
 
@@ -66,22 +66,34 @@ def test_tag_matrix_is_multi_hot_in_tag_order():
     assert Y[1].sum() == 0 and Y[2].sum() == len(TAGS)
 
 
-def test_cache_is_built_once_checked_and_repaired(tiny):
+def test_cache_is_built_once_checked_and_repaired(tiny, monkeypatch):
+    """``tags`` is a derived dataset of the one protocol: its manifest, keyed by
+    the ``styles`` build it reads, holds the tags and points at styles' audio."""
     first = load_tags("all", quick=True)
-    root = dataset_dir("tags", quick=True)
-    manifest = json.loads((root / "manifest.json").read_text())
-    assert manifest["labels_sha256"] == sha256_file(root / "labels.json")
-    stamp = (root / "labels.json").stat().st_mtime_ns
+    root = dataset_dir(tags_module.DATASET, quick=True)
+    path = root / "manifest.json"
+    manifest = json.loads(path.read_text())
+    assert manifest["audio_from"] == "styles"
+    styles = load_manifest("styles", quick=True)
+    assert {i["sha256"] for i in manifest["items"]} == {
+        i["sha256"] for i in styles["items"]}
+    assert all(i["audio_path"].startswith(styles["root"]) for i in first)
+    stamp = path.stat().st_mtime_ns
     assert load_tags("all", quick=True) == first
-    assert (root / "labels.json").stat().st_mtime_ns == stamp  # not rebuilt
-    (root / "labels.json").write_text("{}")  # damaged: rebuilt, same checksum
+    assert path.stat().st_mtime_ns == stamp  # not rebuilt
+    path.write_text("{}")  # damaged: rebuilt, the same
     assert load_tags("all", quick=True) == first
-    assert sha256_file(root / "labels.json") == manifest["labels_sha256"]
+    assert json.loads(path.read_text())["key"] == manifest["key"]
+    # another styles build (a new version): the tags follow it
+    monkeypatch.setattr(styles_module.DATASET, "version", 99)
+    load_tags("all", quick=True)
+    key = json.loads(path.read_text())["key"]
+    assert key["sources"]["styles"] != manifest["key"]["sources"]["styles"]
 
 
 def test_building_tags_leaves_the_styles_cache_alone(tiny):
     load_styles("all", quick=True)
-    styles_root = dataset_dir("styles", quick=True)
+    styles_root = dataset_dir(styles_module.DATASET, quick=True)
     before = {p: sha256_file(p) for p in styles_root.rglob("*") if p.is_file()}
     load_tags("all", quick=True)
     after = {p: sha256_file(p) for p in styles_root.rglob("*") if p.is_file()}

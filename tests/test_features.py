@@ -29,6 +29,24 @@ def test_librosa_reference_shapes(harmonic_note, sr):
         assert F.extract(harmonic_note, kind).shape[1] == frames
 
 
+def test_one_feature_registry_gives_the_names_the_functions_and_the_flags(
+        harmonic_note):
+    """``FEATURES``, ``extract`` and its per-kind flags were two parallel lists of
+    the same names; now one registry produces them all."""
+    assert F.FEATURES == tuple(F.FEATURE_REGISTRY)
+    for kind, feature in F.FEATURE_REGISTRY.items():
+        assert getattr(F, feature.compute.__name__) is feature.compute
+        assert kind.startswith("log_") == feature.log or kind == "log_mel"
+        assert ("sr" in feature.parameters) == (feature.compute is not F.stft_magnitude)
+    with pytest.raises(ParameterError, match="'chroma' takes no n_fft keyword"):
+        F.extract(harmonic_note, "chroma", n_fft=1024)
+    with pytest.raises(ParameterError, match="^kind must be one of"):
+        F.extract(harmonic_note, ["log_mel"])
+    settings = F.FEATURE_REGISTRY["log_mel"].settings("log_mel", 22050, {"n_mels": 64})
+    assert settings == {"sr": 22050, "n_fft": 2048, "hop_length": 512, "n_mels": 64,
+                        "top_db": 80.0}
+
+
 def test_extract_is_the_one_feature_vocabulary(harmonic_note):
     from helpers.widgets import REPRESENTATIONS
 
@@ -165,6 +183,19 @@ def test_shift_bins_moves_content_and_fills_with_the_minimum():
     assert torch.equal(later[..., 2:], X[..., :1])
     assert torch.all(later[..., :2] == X.min())
     assert torch.all(shift_bins(X, 9, axis=1) == X.min())
+
+
+def test_shift_bins_refuses_a_shift_that_is_not_whole():
+    """``shift_bins(X, 1.5)`` shifted by 1, silently."""
+    X = np.arange(12.0).reshape(4, 3)
+    for k in (1.5, 1.0, "1", None):
+        with pytest.raises(ParameterError, match="^k must be a whole number of bins"):
+            shift_bins(X, k)
+    assert np.array_equal(shift_bins(X, np.int64(1), fill=0)[1:], X[:-1])
+    with pytest.raises(ParameterError, match="^X must be an array or tensor"):
+        shift_bins(X, 1, axis=2)
+    with pytest.raises(ParameterError, match="^X must be an array or tensor"):
+        shift_bins([[1.0, 2.0]], 1)
 
 
 def test_shift_bins_on_arrays_with_a_fill_and_no_wraparound():

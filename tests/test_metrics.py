@@ -32,11 +32,23 @@ def test_accuracy_from_labels_and_logits():
 def test_accuracy_skips_padding_of_sequences():
     # (batch=2, frames=3) targets, the last frame of the second one is padding.
     y = torch.tensor([[0, 1, 2], [2, 2, -100]])
-    logits = torch.zeros(2, 3, 3)
+    logits = torch.zeros(2, 3, 4)  # (batch, frames, classes)
     logits[0, :, 0] = 1  # predicts 0, 0, 0: one right
     logits[1, :, 2] = 1  # predicts 2, 2, (2): two right, padding not counted
     assert accuracy(y, logits) == pytest.approx(3 / 5)
     assert accuracy(y, logits, ignore_index=None) == pytest.approx(3 / 6)
+
+
+def test_accuracy_says_which_axis_holds_the_classes():
+    """Logits (batch, classes, frames) gave "y_pred must have the shape of y_true
+    (8, 5) ... got (8, 3)"; with classes == frames, a wrong number."""
+    y = torch.zeros(8, 5, dtype=torch.long)
+    with pytest.raises(ParameterError, match="class axis at dim 1") as info:
+        accuracy(y, torch.zeros(8, 3, 5))
+    assert "(batch, frames, classes)" in str(info.value)
+    with pytest.raises(ParameterError, match="cannot tell which axis"):
+        accuracy(y, np.zeros((8, 5, 5)))
+    assert accuracy(y, torch.zeros(8, 5, 3)) == 1.0  # class axis last
 
 
 def test_accuracy_rejects_bad_shapes():

@@ -33,6 +33,30 @@ def test_spectrogram_axes(harmonic_note, make, y_axis, label):
     assert ax.get_xlim()[1] == pytest.approx(S.shape[1] * 512 / 22050, rel=0.02)
 
 
+def test_spectrogram_log_axis_has_no_zero_tick(harmonic_note):
+    """librosa's log axis is symlog, linear near 0 Hz; a '0' tick misleads."""
+    fig, ax = P.plot_spectrogram(to_db(stft_magnitude(harmonic_note), power=False),
+                                 y_axis="log")
+    ticks = ax.get_yticks()
+    assert len(ticks) > 3 and min(ticks) > 0
+
+
+def test_spectrogram_coefficient_axis_labels_rows_by_number(harmonic_note):
+    fig, ax = P.plot_spectrogram(mfcc(harmonic_note), y_axis="mfcc")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "4", "8", "12", "16"]
+    assert list(ax.get_yticks()) == [0.5, 4.5, 8.5, 12.5, 16.5]  # the rows' centres
+
+
+def test_spectrogram_colour_range_is_shared_when_given(harmonic_note):
+    fig, axes = plt.subplots(1, 2)
+    S = log_mel(harmonic_note)
+    for ax, scale in zip(axes, (1, 2), strict=True):
+        P.plot_spectrogram(scale * S, ax=ax, colorbar=False, vmin=-60, vmax=0)
+    assert [ax.collections[0].get_clim() for ax in axes] == [(-60, 0), (-60, 0)]
+    _, ax = P.plot_spectrogram(S)  # default: the data's own range
+    assert ax.collections[0].get_clim() == pytest.approx((S.min(), S.max()))
+
+
 def test_plots_compose_into_given_axes(harmonic_note):
     fig, axes = plt.subplots(1, 2)
     f1, a1 = P.plot_waveform(harmonic_note, ax=axes[0])
@@ -74,6 +98,22 @@ def test_confusion_matrix_normalises_rows():
         P.plot_confusion_matrix(np.zeros((2, 3)))
     with pytest.raises(ParameterError, match="names"):
         P.plot_confusion_matrix(np.eye(2), ["a"])
+
+
+def test_confusion_matrix_normalize_speaks_as_metrics_confusion_matrix_does():
+    """``normalize`` was a bool here and a string in metrics.confusion_matrix."""
+    from helpers.metrics import confusion_matrix
+
+    y_true, y_pred = [0, 0, 0, 1, 1], [0, 1, 1, 1, 1]
+    counts = confusion_matrix(y_true, y_pred)
+    for normalize in (None, "true", "pred", "all"):
+        fig, ax = P.plot_confusion_matrix(counts, normalize=normalize)
+        np.testing.assert_allclose(
+            ax.get_images()[0].get_array(),
+            confusion_matrix(y_true, y_pred, normalize=normalize))
+    for old, new in ((True, "'true'"), (False, "None")):
+        with pytest.raises(ParameterError, match=f"{new} says the same"):
+            P.plot_confusion_matrix(counts, normalize=old)
 
 
 def test_plot_bars_draws_one_bar_per_group_and_series():

@@ -58,8 +58,8 @@ def test_random_excerpts_cut_aligned_pairs_and_augment():
     _, y2 = random_excerpts(pieces, 5, np.random.default_rng(0), length=50,
                             augment=lambda X, y, rng: (X, -y))
     assert torch.equal(y2, -y)
-    with pytest.raises(ParameterError):
-        random_excerpts(pieces, 5, np.random.default_rng(0), length=300)
+    with pytest.raises(ParameterError, match="at least length=301 frames"):
+        random_excerpts(pieces, 5, np.random.default_rng(0), length=301)
 
 
 def test_transposition_moves_chord_ids():
@@ -96,3 +96,29 @@ def test_onset_scores_of_no_detection_are_zero_without_a_warning():
         warnings.simplefilter("error")
         scores = onset_scores([0.5, 1.0], [])
     assert scores == {"f_measure": 0.0, "precision": 0.0, "recall": 0.0}
+
+
+def test_lstm_gates_build_their_state_on_the_layers_device():
+    """lstm_gates made its zero state on the CPU, so it failed for an LSTM on
+    CUDA. The meta device stands in for a GPU: a tensor on the wrong device
+    raises "not on the expected device"; only reading the gates back, after
+    every step ran on the layer's device, is beyond a meta tensor."""
+    lstm = nn.LSTM(3, 5, batch_first=True).to("meta")
+    x = torch.zeros(2, 7, 3, device="meta")
+    with pytest.raises(NotImplementedError, match="meta"):
+        lstm_gates(lstm, x)
+    with pytest.raises(ParameterError, match=r"x must be a tensor of shape \(batch"):
+        lstm_gates(nn.LSTM(3, 5, batch_first=True), torch.zeros(2, 7, 4))
+
+
+def test_random_excerpts_use_every_start_and_a_piece_of_exactly_length():
+    """The last valid start was never drawn, and a piece of exactly ``length``
+    frames was refused."""
+    piece = (np.arange(55)[:, None] * np.ones((1, 2)), np.arange(55))
+    _, y = random_excerpts([piece], 400, np.random.default_rng(0), length=50)
+    assert set(y[:, 0].tolist()) == set(range(6))  # starts 0 .. 55 - 50
+    exact = (np.zeros((50, 2)), np.arange(50))
+    _, y = random_excerpts([exact], 3, np.random.default_rng(0), length=50)
+    assert torch.equal(y, torch.arange(50).repeat(3, 1))
+    with pytest.raises(ParameterError, match="np.random.Generator"):
+        random_excerpts([exact], 3, 0, length=50)

@@ -190,3 +190,18 @@ def test_foreign_older_or_unreadable_checkpoint_is_refused(tmp_path, content, fo
             hooks=[Checkpoint(ckpt)],
             progress=False,
         )
+
+
+def test_a_checkpoint_of_another_model_says_what_to_do(tmp_path):
+    """Resuming a Checkpoint written by another model raised PyTorch's raw
+    state-dict size mismatch."""
+    X, y = make_data(16)
+    ckpt = Checkpoint(tmp_path / "run.pt")
+    fit(nn.Linear(8, 3), (X, y), loss_fn=LOSS, num_epochs=1, hooks=[ckpt],
+        progress=False)
+    wider = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    for model in (wider, nn.Linear(8, 3, bias=False)):
+        with pytest.raises(TrainingError, match="written by another model") as info:
+            fit(model, (X, y), loss_fn=LOSS, num_epochs=2, hooks=[ckpt],
+                progress=False)
+        assert "delete it" in str(info.value) and "run.pt" in str(info.value)

@@ -190,8 +190,10 @@ def test_sequence_model_with_padding():
 def test_flatten_outputs():
     logits, y = flatten_outputs(torch.zeros(2, 5, 3), torch.zeros(2, 5))
     assert logits.shape == (10, 3) and y.shape == (10,)
-    logits, y = flatten_outputs(torch.zeros(2, 3, 5), torch.zeros(2, 5))
-    assert logits.shape == (2, 3, 5)  # class axis second: left alone
+    logits, y = flatten_outputs(torch.zeros(4, 3), torch.zeros(4))
+    assert logits.shape == (4, 3)  # one target per example: left alone
+    with pytest.raises(ParameterError, match="class axis at dim 1"):
+        flatten_outputs(torch.zeros(2, 3, 5), torch.zeros(2, 5))
 
 
 def test_evaluate_and_predict_restore_mode():
@@ -240,6 +242,7 @@ def test_early_stopping_keeps_best_weights():
         num_epochs=8,
         metrics={"score": lambda y, logits: next(scores)},
         monitor="valid_score",
+        mode="max",
         patience=2,
         hooks=[snapshot],
         progress=False,
@@ -255,23 +258,39 @@ def test_early_stopping_keeps_best_weights():
 
 
 @pytest.mark.parametrize(
-    "monitor, mode",
-    [("train_loss", "min"), ("valid_error", "min"), ("valid_f1", "max")],
+    "monitor, mode, expected",
+    [("train_loss", None, "min"), ("valid_accuracy", None, "max"),
+     ("valid_mae", "min", "min"), ("valid_f1", "max", "max"),
+     ("valid_accuracy", "min", "min")],  # stated: used as it is
 )
-def test_mode_follows_the_monitor_name(monitor, mode):
+def test_mode_is_known_for_loss_and_accuracy_and_stated_for_the_rest(
+        monitor, mode, expected):
     X, y = make_data(32)
-    metrics = {"error": lambda y, logits: 0.5, "f1": lambda y, logits: 0.5}
-    h = fit(
-        make_model(),
-        (X, y),
-        (X, y),
-        loss_fn=LOSS,
-        metrics=metrics,
-        monitor=monitor,
-        num_epochs=1,
-        progress=False,
-    )
-    assert h.mode == mode
+    metrics = {"accuracy": accuracy, "mae": lambda y, logits: 0.5,
+               "f1": lambda y, logits: 0.5}
+    h = fit(make_model(), (X, y), (X, y), loss_fn=LOSS, metrics=metrics,
+            monitor=monitor, mode=mode, num_epochs=1, progress=False)
+    assert h.mode == expected
+
+
+def test_a_metric_of_unknown_direction_needs_a_mode():
+    """``monitor="valid_mae"`` was maximised: the direction was guessed from the
+    name. Now only the loss and accuracy have a known direction."""
+    X, y = make_data(32)
+    mae = {"mae": lambda y, logits: float((logits.argmax(-1) - y).abs().float().mean())}
+    with pytest.raises(ParameterError, match="mode='min'") as info:
+        fit(make_model(), (X, y), (X, y), loss_fn=LOSS, metrics=mae,
+            monitor="valid_mae", num_epochs=1, progress=False)
+    assert "valid_mae" in str(info.value)
+    with pytest.raises(ParameterError, match="mode must be one of"):
+        fit(make_model(), (X, y), (X, y), loss_fn=LOSS, metrics=mae,
+            monitor="valid_mae", mode="lower", num_epochs=1, progress=False)
+    valid = [0.9, 0.1, 0.5]  # valid_mae per epoch: epoch 2 is the best
+    scores = iter(x for v in valid for x in (0.0, v))  # train, then valid
+    h = fit(make_model(), (X, y), (X, y), loss_fn=LOSS,
+            metrics={"mae": lambda y, logits: next(scores)}, monitor="valid_mae",
+            mode="min", num_epochs=3, progress=False)
+    assert (h.best_epoch, h.best_value) == (2, 0.1)
 
 
 def test_schedulers_as_hooks():
@@ -324,6 +343,7 @@ def test_reduce_lr_on_plateau_gets_the_monitored_value():
         hooks=[lambda state: sched.step(state.history.value("valid_s"))],
         metrics={"s": lambda y, logits: 0.5},
         monitor="valid_s",
+        mode="max",
         num_epochs=3,
         progress=False,
     )
@@ -509,7 +529,8 @@ def test_a_stray_tensor_is_found_before_the_first_step():
     assert "offset is on meta" in str(info.value)
     assert "register_buffer('offset'" in str(info.value)
     assert model.linear.weight.grad is None  # no step was taken
-    for run in (lambda: predict(model, X), lambda: evaluate(model, (X, y))):
+    for run in (lambda: predict(model, X),
+                lambda: evaluate(model, (X, y), loss_fn=LOSS)):
         with pytest.raises(TrainingError, match="offset is on meta"):
             run()
     fit(Offset("cpu"), (X, y), loss_fn=LOSS, num_epochs=1, progress=False)
@@ -559,3 +580,157 @@ def test_tensor_batches_shard_over_ranks(monkeypatch):
         shards.append(torch.cat([yb for _, yb in tb]).tolist())
     assert all(len(s) == 4 for s in shards)  # padded so every rank has 4
     assert set(sum(shards, [])) == set(range(10))
+
+
+# --------------------------------------------------------------------------- #
+# Defects a review found: each fails clearly now                                #
+# --------------------------------------------------------------------------- #
+def test_hooks_from_a_generator_all_run():
+    """The argument check consumed a generator, so no hook ever ran (0 calls
+    over 2 epochs)."""
+    X, y = make_data(16)
+    calls = []
+    fit(make_model(), (X, y), loss_fn=LOSS, num_epochs=2, progress=False,
+        hooks=(h for h in [lambda state: calls.append(state.epoch)]))
+    assert calls == [1, 2]
+
+
+def test_a_single_hook_without_a_list_says_to_make_a_list(tmp_path):
+    """``hooks=Checkpoint(path)`` gave a bare TypeError."""
+    from helpers.training import Checkpoint
+
+    X, y = make_data(16)
+    for hook in (Checkpoint(tmp_path / "run.pt"), lambda state: None):
+        with pytest.raises(ParameterError, match=r"put it in a list: hooks=\["):
+            fit(make_model(), (X, y), loss_fn=LOSS, progress=False, hooks=hook)
+    with pytest.raises(ParameterError, match="hooks must be a list"):
+        fit(make_model(), (X, y), loss_fn=LOSS, progress=False, hooks=42)
+    assert not (tmp_path / "run.pt").exists()
+
+
+class FrameConv(nn.Module):
+    """Frame-wise classes from a Conv1d: logits (batch, classes, frames), the
+    layout nn.CrossEntropyLoss itself takes."""
+
+    def __init__(self, n_in=4, n_classes=3):
+        super().__init__()
+        self.conv = nn.Conv1d(n_in, n_classes, kernel_size=3, padding=1)
+
+    def forward(self, x):  # (batch, n_in, frames) -> (batch, classes, frames)
+        return self.conv(x)
+
+
+def test_class_axis_not_last_is_refused_before_the_first_step():
+    """It trained an epoch, then the accuracy raised "y_pred must have the shape
+    of y_true (8, 5) ... got (8, 3)"; with classes == frames it was silently
+    wrong."""
+    X, y = torch.randn(8, 4, 5), torch.randint(0, 3, (8, 5))
+    model = FrameConv()
+    before = [p.clone() for p in model.parameters()]
+    with pytest.raises(ParameterError, match="class axis at dim 1") as info:
+        fit(model, (X, y), loss_fn=LOSS, num_epochs=2, progress=False)
+    assert "transpose(1, 2)" in str(info.value)
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(),
+                                                 strict=True))  # no step taken
+    square = torch.randint(0, 3, (8, 3))  # 3 frames, 3 classes: which is which?
+    with pytest.raises(ParameterError, match="cannot tell which axis"):
+        fit(FrameConv(), (torch.randn(8, 4, 3), square), loss_fn=LOSS,
+            progress=False)
+    with pytest.raises(ParameterError, match="class axis at dim 1"):
+        accuracy_of(model, X, y)
+
+
+class Transposed(FrameConv):
+    def forward(self, x):  # (batch, frames, classes): what fit expects
+        return self.conv(x).transpose(1, 2)
+
+
+def test_class_axis_last_trains_frame_wise():
+    X, y = torch.randn(8, 4, 5), torch.randint(0, 3, (8, 5))
+    h = fit(Transposed(), (X, y), loss_fn=LOSS, num_epochs=2, progress=False)
+    assert len(h.train_metrics["accuracy"]) == 2
+
+
+def test_evaluate_without_loss_or_metrics_says_so_before_a_pass():
+    """``evaluate(model, data)`` ran a full pass and returned ``{}``."""
+    X, y = make_data(16)
+    model = make_model()
+    with pytest.raises(ParameterError, match="evaluate needs loss_fn or metrics"):
+        evaluate(model, (X, y))
+    with pytest.raises(ParameterError, match="predict"):
+        evaluate(model, (X, y), metrics={})
+    assert set(evaluate(model, (X, y), metrics={"accuracy": accuracy})) == {"accuracy"}
+
+
+def test_inputs_of_the_wrong_width_name_the_batch_and_what_to_check():
+    """fit gave PyTorch's "mat1 and mat2 shapes cannot be multiplied (4x7 and
+    3x2)"."""
+    X, y = torch.randn(16, 7), torch.randint(0, 2, (16,))
+    with pytest.raises(ParameterError, match=r"batch X of shape \(4, 7\)") as info:
+        fit(nn.Linear(3, 2), (X, y), loss_fn=LOSS, batch_size=4, progress=False)
+    assert "in_features" in str(info.value) and "mat1 and mat2" in str(info.value)
+    with pytest.raises(ParameterError, match="batch X of shape"):
+        predict(nn.Linear(3, 2), X)
+
+
+def test_targets_the_loss_cannot_take_name_both():
+    X = torch.randn(16, 8)
+    with pytest.raises(ParameterError, match="loss_fn cannot compare") as info:
+        fit(make_model(), (X, torch.full((16,), 7)), loss_fn=LOSS, progress=False)
+    assert "0 .. classes - 1" in str(info.value)  # class 7 of 3
+    with pytest.raises(ParameterError, match=r"y of shape \(16,\) \(torch.float32\)"):
+        fit(make_model(), (X, torch.rand(16)), loss_fn=LOSS, progress=False)
+
+
+def test_training_metrics_are_computed_per_chunk_of_steps(monkeypatch):
+    """fit kept every batch's logits of an epoch for the training metrics, so
+    memory grew with the data; now it keeps at most ``SYNC_EVERY`` steps."""
+    from helpers.training import loop
+
+    monkeypatch.setattr(loop, "SYNC_EVERY", 3)
+    X, y = make_data(40)
+    y[::5] = -100  # padding: not counted, here or in the accuracy
+    rows = []
+
+    def spy(y_true, logits):
+        rows.append(len(y_true))
+        return accuracy(y_true, logits)
+
+    seed_everything(0)
+    model = make_model()
+    h = fit(model, (X, y), loss_fn=LOSS, batch_size=4, num_epochs=1,
+            metrics={"accuracy": spy}, progress=False)
+    assert rows == [12, 12, 12, 4]  # 10 steps of 4: chunks of 3 steps
+    # the mean over chunks, weighted by the targets counted, is the accuracy
+    # of the epoch: the same as one call on every output
+    seed_everything(0)
+    outputs = []
+    fit(make_model(), (X, y), loss_fn=LOSS, batch_size=4, num_epochs=1,
+        progress=False, metrics={"accuracy": lambda t, o: outputs.append((t, o)) or 0})
+    assert h.train_metrics["accuracy"][0] == pytest.approx(accuracy(
+        torch.cat([t for t, _ in outputs]), torch.cat([o for _, o in outputs])))
+
+
+def test_scores_are_summed_over_ranks_on_the_models_device(monkeypatch):
+    """A tensor made on the CPU for NCCL, which reduces CUDA tensors only: the
+    meta device stands in for a GPU."""
+    seen = []
+    monkeypatch.setattr(distributed, "rank_and_world_size", lambda: (0, 2))
+    monkeypatch.setattr(distributed.dist, "all_reduce",
+                        lambda values: seen.append(values.device))
+    scores = {"loss": 1.0, "accuracy": 0.5}
+    with pytest.raises(NotImplementedError):  # meta holds no data to read back
+        distributed.mean_over_ranks(scores, torch.device("meta"))
+    assert seen == [torch.device("meta")]
+    assert distributed.mean_over_ranks(scores, torch.device("cpu")) == {
+        "loss": 0.5, "accuracy": 0.25}  # the fake all_reduce summed nothing
+
+
+def test_history_update_best_says_what_it_does():
+    """``History.improved`` changed state but read as a question."""
+    h = History(monitor="train_loss", mode="min")
+    assert not hasattr(h, "improved")
+    h.train_loss.append(1.0)
+    assert h.update_best(1) and h.best_epoch == 1
+    h.train_loss.append(2.0)
+    assert not h.update_best(2) and h.best_epoch == 1

@@ -87,3 +87,20 @@ def test_draw_representation_draws_the_kind_asked_for(kind, rows):
     image = ax.collections[0] if ax.collections else ax.images[0]
     assert image.get_array().reshape(rows, -1).shape[0] == rows
     matplotlib.pyplot.close(fig)
+
+
+def test_without_ipywidgets_the_explorers_draw_static_figures(monkeypatch,
+                                                              harmonic_note):
+    """``widgets`` promised a static fallback without ipywidgets but imported it
+    unconditionally (``representation_explorer`` raised ImportError)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import raises ImportError
+    monkeypatch.setenv("MIRDL_STATIC", "0")
+    view = W.representation_explorer(harmonic_note)
+    assert isinstance(view, matplotlib.figure.Figure) and len(view.axes) >= 3
+    control = type("Control", (), {"value": 1, "description": "x"})()
+    fig = W.explorer(lambda ax, x: ax.plot([x]), {"x": control})
+    assert isinstance(fig, matplotlib.figure.Figure)
+    with pytest.raises(ParameterError, match="pip install ipywidgets"):
+        W.explorer(lambda ax, x: None, {"x": control}, static=False)

@@ -5,13 +5,16 @@ Introduced in ``01_background``. Compositions come from the corpus bundled with
 SoundFont rendered by :func:`helpers.render.render_midi`. Every label is derived
 from the score or the MIDI. Built on first use (or with ``python -m
 helpers.datasets build``) and cached under :func:`helpers.env.data_dir`, with a
-manifest holding a SHA-256 checksum of every file (:mod:`~helpers.datasets.cache`);
+manifest holding a SHA-256 checksum of every file (:mod:`~helpers.datasets.cache`;
+every dataset, by name, in :mod:`~helpers.datasets.registry`);
 ``soundfont=`` (of :func:`build` and the loaders) renders with another
 SoundFont, into a cache of its own.
 
 - ``notes``: single notes of 80 instruments in 10 families (:func:`load_notes`).
 - ``chorales``: Bach chorales with chords, key, beats (:func:`load_chorales`);
-  chord labels, segments and frames in :mod:`~helpers.datasets.chords`.
+  chord labels, segments and frames in :mod:`helpers.chords`;
+  ``chorales_unheard``: its test pieces played by other instruments
+  (:func:`load_unheard_chorales`).
 - ``styles``: 6-second clips of four style groups (:func:`load_styles`).
 - ``tags``: several exact tags per 2-second segment of the styles clips
   (:func:`load_tags`).
@@ -22,7 +25,6 @@ SoundFont, into a cache of its own.
   (:mod:`~helpers.datasets.feature_dataset`).
 """
 
-from .cache import DATASETS, build, load_manifest
 from .chorales import (
     UNHEARD_PROGRAMS,
     load_chorales,
@@ -45,6 +47,7 @@ from .folder import AudioFolder
 from .gtzan import GTZAN_GENRES, gtzan_split_files, load_gtzan
 from .notes import NOTE_FAMILIES, load_notes
 from .probes import PROBE_KINDS, TRIAD_QUALITIES, make_probes
+from .registry import DATASETS, build, load_manifest
 from .shape_probes import SHAPE_LABELS, make_shape_probes
 from .splits import check_group_split, group_split
 from .styles import STYLE_CLASSES, load_styles

@@ -10,7 +10,7 @@ a random constant tempo (60-96 quarter notes a minute) and transposed by -5 to
 Labels come from the score and move with the transposition and the tempo:
 
 - ``chords``: segments ``[start_s, end_s, label]`` in Harte syntax (see
-  :mod:`helpers.datasets.chords`, which also turns them into frame targets);
+  :mod:`helpers.chords`, which also turns them into frame targets);
 - ``key`` (e.g. ``"G minor"``, mir_eval's format), from the key signature,
   major or relative minor chosen by the final bass note;
 - ``beats`` and ``downbeats`` (seconds), from the score's meter (a pickup
@@ -28,20 +28,12 @@ import hashlib
 
 import numpy as np
 
-from ..audio import write_audio
+from ..chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
 from ..config import HOP_LENGTH, SR
 from ..errors import ParameterError
-from ..render import render_tracks, soundfont_path
-from .cache import (
-    dataset_dir,
-    item_rng,
-    load_items,
-    read_manifest,
-    resolve_quick,
-    sha256_file,
-    write_json,
-)  # fmt: skip
-from .chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
+from ..render import render_tracks
+from ..validate import integer, one_of, positive_int
+from .cache import SPLITS, Dataset, item_rng, load_items
 from .corpus import corpus_files, load_score
 from .splits import group_split
 
@@ -203,6 +195,10 @@ def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
     )
 
 
+#: The ``chorales`` dataset, as :mod:`~helpers.datasets.cache` builds it.
+DATASET = Dataset("chorales", VERSION, plan, render)
+
+
 def load_chorales(
     split: str = "train", *, quick: bool | None = None, seed: int = 0, soundfont=None
 ) -> list[dict]:
@@ -220,8 +216,39 @@ def load_chorales(
         ``programs``, ``source``, ``group``, ``split``.
     """
     return load_items(
-        "chorales", split=split, quick=quick, seed=seed, soundfont=soundfont
+        DATASET, split=split, quick=quick, seed=seed, soundfont=soundfont
     )
+
+
+#: What an unheard rendering keeps of a chorale item, and its labels.
+_UNHEARD_FIELDS = ("id", "source", "group", "split", "key", "key_source", "tempo",
+                   "transpose", "velocities", "seconds")
+_LABELS = ("chords", "beats", "downbeats", "notes", "key", "tempo")
+
+
+def plan_unheard(quick: bool, seed: int, *, chorales: list[dict], programs: list,
+                 pieces: str):
+    """The chorales of the split ``pieces``, each voice played by a program drawn
+    from ``programs`` (seeded by the item and its audio's checksum)."""
+    items = []
+    for item in chorales:
+        if pieces not in ("all", item["split"]):
+            continue
+        rng = item_rng(seed, "unheard", item["id"], item["sha256"])
+        voices = [int(p) for p in rng.choice(programs, size=len(item["programs"]))]
+        items.append({**{k: item[k] for k in _UNHEARD_FIELDS}, "programs": voices,
+                      "source_sha256": item["sha256"],
+                      "extra": {k: item[k] for k in _LABELS}})
+    info = {"classes": list(CHORD_CLASSES), "target": "chords", "sr": SR,
+            "frame_classes": len(CHORD_CLASSES), "programs": list(programs)}
+    return items, info
+
+
+#: ``chorales_unheard``: chorales rendered anew by other instruments, derived
+#: from ``chorales``; its options are the programs and the split whose pieces
+#: are rendered.
+UNHEARD = Dataset("chorales_unheard", 1, plan_unheard, render, sources=(DATASET,),
+                  options={"programs": list(UNHEARD_PROGRAMS), "pieces": "test"})
 
 
 def load_unheard_chorales(
@@ -235,15 +262,16 @@ def load_unheard_chorales(
     :func:`load_chorales` (same score, tempo, transposition and labels) with
     each voice played by a program drawn from ``programs`` (one per voice,
     seeded by the item), rendered with the same SoundFont. Built on first use
-    (seconds in the quick mode) into a folder of its own,
-    ``data_dir()/chorales_unheard/<quick|full>...``, whose manifest records
-    what identifies the build (the items' audio checksums, the programs, the
-    SoundFont); nothing of the ``chorales`` dataset is touched.
+    (seconds in the quick mode) as the dataset ``chorales_unheard``, derived
+    from ``chorales`` (:mod:`~helpers.datasets.cache`): a folder of its own,
+    ``data_dir()/chorales_unheard/<quick|full>...``, one for each set of
+    programs and split, whose manifest records what identifies the build;
+    nothing of the ``chorales`` dataset is touched.
 
     Parameters
     ----------
     split, quick, seed, soundfont
-        As in :func:`load_chorales`.
+        As in :func:`load_chorales`; only ``split``'s pieces are rendered.
     programs : sequence of int
         General MIDI programs to draw from; by default :data:`UNHEARD_PROGRAMS`.
 
@@ -251,36 +279,20 @@ def load_unheard_chorales(
     -------
     items : list of dict
         As :func:`load_chorales` returns them, with ``audio_path``, ``sha256``
-        and ``programs`` of the new rendering.
+        and ``programs`` of the new rendering (``source_sha256``: the
+        checksum of the ordinary rendering).
     """
-    programs = [int(p) for p in programs]
-    if not programs or any(not 0 <= p <= 127 for p in programs):
+    one_of(split, "split", SPLITS)
+    if isinstance(programs, (str, bytes)) or not hasattr(programs, "__iter__"):
         raise ParameterError(
-            f"programs must be GM programs in [0, 127], got {programs}"
+            f"programs must be a list of GM programs in [0, 127], got {programs!r}"
         )
-    quick = resolve_quick(quick)
-    items = load_chorales(split, quick=quick, seed=seed, soundfont=soundfont)
-    root = dataset_dir("chorales_unheard", quick=quick, seed=seed, soundfont=soundfont)
-    key = {"version": VERSION, "programs": programs, "sr": SR,
-           "soundfont_sha256": sha256_file(soundfont_path(soundfont))}
-    manifest = read_manifest(root) or {}
-    known = manifest.get("items", {}) if manifest.get("key") == key else {}
-    font, out = str(soundfont_path(soundfont)), []
-    for item in items:
-        rng = item_rng(seed, "unheard", item["id"], item["sha256"])
-        voices = [int(p) for p in rng.choice(programs, size=len(item["programs"]))]
-        path = root / "audio" / f"{item['id']}.flac"
-        entry = known.get(item["id"], {})
-        if entry.get("source") != item["sha256"] or not path.is_file() or (
-            sha256_file(path) != entry.get("sha256")
-        ):
-            y = render({**item, "programs": voices}, seed, font)
-            write_audio(path, np.clip(y, -1, 1), SR)
-            known[item["id"]] = {"source": item["sha256"], "sha256": sha256_file(path)}
-            write_json(root / "manifest.json", {"key": key, "items": known})
-        out.append({**item, "programs": voices, "audio_path": str(path),
-                    "sha256": known[item["id"]]["sha256"]})
-    return out
+    programs = [integer(p, "programs", low=0, high=127, what="GM programs")
+                for p in programs]
+    if not programs:
+        raise ParameterError("programs must hold at least one GM program in [0, 127]")
+    return load_items(UNHEARD, split=split, quick=quick, seed=seed,
+                      soundfont=soundfont, programs=programs, pieces=split)
 
 
 def onset_times(item: dict, *, merge: float = 0.03) -> np.ndarray:
@@ -312,7 +324,7 @@ def onset_targets(times, n_frames: int, *, sr: int = SR,
     """Frame targets for onset detection: 1 at each onset, 0.5 at its neighbours.
 
     Introduced in ``04_rnn``. Frame ``t`` is centred at ``t * hop_length / sr``
-    (the package's frame convention, :mod:`~helpers.datasets.chords`); the
+    (the package's frame convention, :mod:`helpers.chords`); the
     neighbours get 0.5 because score times are not frame-exact.
 
     Parameters
@@ -327,8 +339,6 @@ def onset_targets(times, n_frames: int, *, sr: int = SR,
     -------
     y : np.ndarray [shape=(n_frames,)], float32
     """
-    from ..validate import positive_int
-
     n_frames = positive_int(n_frames, "n_frames")
     frames = np.round(np.asarray(times, float) * sr / hop_length).astype(int)
     frames = frames[(frames >= 0) & (frames < n_frames)]

@@ -3,30 +3,53 @@
 Items are those of :func:`~helpers.datasets.load_notes` and the other loaders
 (``audio_path``, ``sha256``, labels), of ``AudioFolder`` or of GTZAN.
 :class:`FeatureDataset` (introduced in ``01_background``) caches features by
-the audio's checksum; :class:`AudioDataset` yields waveforms.
+the audio's checksum and everything else they depend on; :class:`AudioDataset`
+yields waveforms.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
+import librosa
 import numpy as np
+import scipy
 
 from ..audio import load_audio
+from ..chords import CHORD_CLASSES, chord_targets
 from ..config import HOP_LENGTH, SR
 from ..env import data_dir
 from ..errors import ParameterError
-from ..features import FEATURES, extract
-from ..validate import atomic_write, one_of
-from .cache import sha256_file
-from .chords import CHORD_CLASSES, chord_targets
+from ..features import FEATURE_REGISTRY, FEATURES, extract
+from ..validate import atomic_write, one_of, sample_rate
+from .cache import sha256_file, write_json
 
 __all__ = ["AudioDataset", "FeatureDataset"]
+
+#: Bumped whenever the feature code changes what it computes, so that features
+#: cached by an older version are computed again (part of the cache key).
+FEATURE_CACHE_VERSION = 2
+
+
+def feature_key(feature: str, sr: int, kwargs: dict) -> dict:
+    """What cached features depend on, besides the audio: the feature, every
+    argument of its function (the defaults of :mod:`helpers.config` filled
+    in), the sample rate, this module's :data:`FEATURE_CACHE_VERSION` and the
+    versions of librosa and NumPy. Features are cached in a folder named by
+    its hash (:class:`FeatureDataset`)."""
+    settings = FEATURE_REGISTRY[feature].settings(feature, sr, kwargs)
+    return {"version": FEATURE_CACHE_VERSION, "feature": feature, "sr": sr,
+            "settings": json.loads(json.dumps(settings, default=repr)),
+            "librosa": librosa.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__}
 
 
 def _targets(items, target, classes):
     """Class indices of ``item[target]`` and the class list (chords: per frame)."""
+    if not isinstance(target, str):
+        raise ParameterError(f"target must be the name of an item key, got {target!r}")
     if target == "chords":
         return None, list(CHORD_CLASSES)
     if not items:
@@ -73,7 +96,13 @@ class AudioDataset:
     def __init__(self, items, *, target: str, classes=None, sr: int = SR):
         self.items = list(items)
         self.target = target
-        self.sr = sr
+        self.sr = sample_rate(sr)
+        if target == "chords" and type(self) is AudioDataset:
+            raise ParameterError(
+                "target='chords' gives one class per feature frame, which a "
+                "waveform does not have: use FeatureDataset(items, target='chords') "
+                "(and its hop_length), or a per-item target such as 'key'"
+            )
         self.labels, self.classes = _targets(self.items, target, classes)
 
     def __len__(self) -> int:
@@ -92,11 +121,15 @@ class FeatureDataset(AudioDataset):
     Introduced in ``01_background``.
 
     Features are stored (atomically) as
-    ``data_dir()/features/<feature>-<params>/<sha256>.npy``, named by the
+    ``data_dir()/features/<feature>-<key>/<sha256>.npy``, named by the
     SHA-256 of the audio they come from: the item's ``sha256`` (every manifest
-    has it), else the file's, computed on each read. So the second epoch, and
-    the second notebook, only read them, and audio that has changed never gets
-    the features of its old version.
+    has it), else the file's, computed on each read. ``<key>`` is a hash of
+    everything else they depend on (:func:`feature_key`: every argument of the
+    feature function, defaults from :mod:`helpers.config` included, the sample
+    rate, a version of the feature code and the versions of librosa, NumPy and SciPy;
+    ``key.json`` in the folder spells it out). So the second epoch, and the
+    second notebook, only read them, and neither changed audio nor a changed
+    default, feature code or librosa ever gets features of an old version.
 
     Parameters
     ----------
@@ -132,7 +165,9 @@ class FeatureDataset(AudioDataset):
         super().__init__(items, target=target, classes=classes, sr=sr)
         self.feature = one_of(feature, "feature", FEATURES)
         self.kwargs = dict(sorted(feature_kwargs.items()))
-        tag = hashlib.sha1(repr((sr, self.kwargs)).encode()).hexdigest()[:8]
+        self.key = feature_key(self.feature, self.sr, self.kwargs)
+        text = json.dumps(self.key, sort_keys=True)
+        tag = hashlib.sha256(text.encode()).hexdigest()[:12]
         self.folder = data_dir() / "features" / f"{feature}-{tag}"
 
     def cache_path(self, i: int) -> Path:
@@ -150,6 +185,8 @@ class FeatureDataset(AudioDataset):
             pass  # not cached yet, or damaged: compute
         y, _ = load_audio(self.items[i]["audio_path"], sr=self.sr)
         X = extract(y, self.feature, sr=self.sr, **self.kwargs).astype(np.float32)
+        if not (self.folder / "key.json").is_file():  # what the folder's name hashes
+            write_json(self.folder / "key.json", self.key)
         with atomic_write(path) as tmp, open(tmp, "wb") as f:
             np.save(f, X)
         return X

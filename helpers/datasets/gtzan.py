@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 
 from ..env import data_dir
-from ..errors import DatasetError
+from ..errors import DatasetError, ParameterError
 from ..validate import one_of
 from .folder import folder_path, readable
 
@@ -88,7 +88,17 @@ def load_gtzan(root=None, *, split: str = "train", check: bool = True) -> list[d
     DatasetError
         If the folder is missing or holds none of the split's files, with
         what to download and where to put it.
+    ParameterError
+        If ``split`` is not a split, or a split's name is passed as ``root``
+        (``load_gtzan("train")``).
     """
+    if isinstance(root, str) and root in ("train", "valid", "test", "all"):
+        if not Path(root).is_dir():  # load_gtzan("train"): a split, not a folder
+            raise ParameterError(
+                f"load_gtzan's first argument is the GTZAN folder, got {root!r}, "
+                f"a split; pass the split by name: load_gtzan(split={root!r}) "
+                f"(or load_gtzan(root, split={root!r}))"
+            )
     wanted = gtzan_split_files(split)
     if root is None:
         root = data_dir() / "gtzan"

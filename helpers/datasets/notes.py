@@ -26,7 +26,7 @@ import numpy as np
 from ..config import SR
 from ..render import GM_FAMILIES, program_name, render_tracks
 from ..validate import one_of
-from .cache import item_rng, load_items
+from .cache import Dataset, item_rng, load_items
 
 __all__ = ["NOTE_FAMILIES", "UNPITCHED_PROGRAMS", "load_notes"]
 
@@ -101,6 +101,10 @@ def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
     return y * _GAIN
 
 
+#: The ``notes`` dataset, as :mod:`~helpers.datasets.cache` builds it.
+DATASET = Dataset("notes", VERSION, plan, render)
+
+
 def load_notes(
     split: str = "train",
     *,
@@ -133,7 +137,7 @@ def load_notes(
     split_key = {"program": "split", "note": "split_note"}
     one_of(by, "by", split_key)
     return load_items(
-        "notes",
+        DATASET,
         split=split,
         split_key=split_key[by],
         quick=quick,

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..audio import harmonic_tone
 from ..config import SR
-from ..validate import one_of, positive_int, positive_number
+from ..validate import one_of, positive_int, positive_number, sample_rate
 from .cache import item_rng
 
 __all__ = ["PROBE_KINDS", "TRIAD_QUALITIES", "make_probes"]
@@ -70,7 +70,7 @@ def make_probes(kind: str = "tones", *, n: int = 64, duration: float = 1.0,
         If ``kind`` is unknown or ``n``, ``duration`` or ``sr`` is not positive.
     """
     one_of(kind, "kind", PROBE_KINDS)
-    n, sr = positive_int(n, "n"), positive_int(sr, "sr")
+    n, sr = positive_int(n, "n"), sample_rate(sr)
     duration = positive_number(duration, "duration", unit="seconds")
     length = int(round(duration * sr))
     audio = np.zeros((n, length), dtype=np.float32)

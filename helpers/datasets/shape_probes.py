@@ -20,7 +20,7 @@ import numpy as np
 
 from ..audio import harmonic_tone
 from ..config import SR
-from ..validate import positive_int
+from ..validate import positive_int, sample_rate
 from .cache import item_rng
 
 __all__ = ["SHAPE_LABELS", "make_shape_probes"]
@@ -68,7 +68,7 @@ def make_shape_probes(n: int = 200, *, duration: float = 1.0, seed: int = 0,
     ParameterError
         If ``n`` or ``sr`` is not a positive int.
     """
-    n, sr = positive_int(n, "n"), positive_int(sr, "sr")
+    n, sr = positive_int(n, "n"), sample_rate(sr)
     length = int(round(duration * sr))
     audio = np.zeros((n, length), dtype=np.float32)
     labels = {name: np.zeros(n, dtype=np.int64) for name in SHAPE_LABELS}

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..config import SR
 from ..render import render_tracks
-from .cache import item_rng, load_items
+from .cache import Dataset, item_rng, load_items
 from .corpus import corpus_files, load_score
 from .splits import group_split
 
@@ -48,6 +48,9 @@ STYLE_PROGRAMS = (
     0, 4, 6, 11, 19, 21, 22, 24, 25, 40, 41, 42, 46, 48, 52, 56, 60, 68, 71, 73, 105,
 )  # fmt: skip
 CLIP_SECONDS = 6.0
+#: Tempi a clip is rendered at, in quarter notes a minute (drawn uniformly, both
+#: ends included).
+_TEMPI = (66, 126)
 _PEAK = 0.7
 #: (pieces per class, clips per piece), quick and full.
 _SIZES = {True: (6, 5), False: (30, 8)}
@@ -72,8 +75,7 @@ def plan(quick: bool, seed: int):
                 score = load_score(source)
             except Exception:  # noqa: BLE001 - an unparseable file is skipped
                 continue
-            # the slowest tempo must still leave room for a clip
-            if score["end_ql"] * 60.0 / 126 < CLIP_SECONDS * 1.5:
+            if not _long_enough(score):
                 continue
             for k in range(clips):
                 items.append(_item(style, source, score, k, seed))
@@ -87,9 +89,15 @@ def plan(quick: bool, seed: int):
     return items, info
 
 
+def _long_enough(score: dict) -> bool:
+    """Whether a piece leaves room for a clip (and half a clip more) even at the
+    fastest tempo, where it is shortest."""
+    return score["end_ql"] * 60.0 / max(_TEMPI) >= CLIP_SECONDS * 1.5
+
+
 def _item(style: str, source: str, score: dict, k: int, seed: int) -> dict:
     rng = item_rng(seed, "styles", source, k)
-    qpm = float(rng.integers(66, 127))
+    qpm = float(rng.integers(_TEMPI[0], _TEMPI[1] + 1))
     transpose = int(rng.integers(-3, 4))
     programs = [int(p) for p in rng.choice(STYLE_PROGRAMS, size=len(score["parts"]))]
     clip_ql = CLIP_SECONDS * qpm / 60.0
@@ -130,6 +138,10 @@ def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
     return render_tracks(tracks, CLIP_SECONDS, peak=_PEAK, soundfont=soundfont)
 
 
+#: The ``styles`` dataset, as :mod:`~helpers.datasets.cache` builds it.
+DATASET = Dataset("styles", VERSION, plan, render)
+
+
 def load_styles(
     split: str = "train", *, quick: bool | None = None, seed: int = 0, soundfont=None
 ) -> list[dict]:
@@ -147,5 +159,5 @@ def load_styles(
         ``transpose``, ``programs``.
     """
     return load_items(
-        "styles", split=split, quick=quick, seed=seed, soundfont=soundfont
+        DATASET, split=split, quick=quick, seed=seed, soundfont=soundfont
     )

@@ -12,24 +12,23 @@ score and the rendering, so each is exact:
   from the tempo the clip was rendered at; neither in between;
 - ``"solo"``: exactly one part plays in the segment.
 
-A segment has several tags, or (rarely) none. The labels are built in a second
-from the scores and cached, with a SHA-256 checksum, in a folder of their own
-(``data_dir()/tags/<quick|full>...``): building them only adds that folder and
-never touches the ``styles`` cache it reads.
+A segment has several tags, or (rarely) none. ``tags`` is a dataset derived
+from ``styles`` (:mod:`~helpers.datasets.cache`): it has no audio of its own
+(each item plays its clip's file), its labels are built in a second from the
+scores, and its manifest, in a folder of its own
+(``data_dir()/tags/<quick|full>...``), is keyed by the ``styles`` build it
+reads, which it never touches.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 
 from ..render import GM_FAMILIES
-from ..validate import one_of
-from .cache import SPLITS, dataset_dir, load_manifest, sha256_file, write_json
+from .cache import Dataset, load_items
 from .corpus import load_score
-from .styles import CLIP_SECONDS, STYLE_PROGRAMS, load_styles
+from .styles import CLIP_SECONDS, STYLE_PROGRAMS
+from .styles import DATASET as STYLES
 
 __all__ = ["TAGS", "SEGMENT_SECONDS", "load_tags", "tag_matrix"]
 
@@ -41,9 +40,7 @@ _FAMILIES = tuple(dict.fromkeys(GM_FAMILIES[p // 8] for p in STYLE_PROGRAMS))
 TAGS = (*_FAMILIES, "slow", "fast", "solo")
 _SLOW, _FAST = 80.0, 110.0  # quarter notes per minute
 #: Bumped whenever the tags or their definition change (old caches are rebuilt).
-VERSION = 1
-_LABELS = "labels.json"
-_MANIFEST = "manifest.json"
+VERSION = 2
 
 
 def segment_tags(item: dict, segment: int) -> list[str]:
@@ -77,34 +74,22 @@ def segment_tags(item: dict, segment: int) -> list[str]:
     return [t for t in TAGS if t in tags]
 
 
-def _build(root: Path, key: dict, styles: list[dict]) -> dict:
-    """Write the labels and the manifest (with the labels' checksum)."""
+def plan(quick: bool, seed: int, *, styles: list[dict]):
+    """The segments of every ``styles`` clip, each with its tags (and its clip's
+    audio file, split and labels)."""
     n_segments = int(round(CLIP_SECONDS / SEGMENT_SECONDS))
-    labels = {
-        f"{item['id']}-s{k}": segment_tags(item, k)
-        for item in styles
+    items = [
+        {**{k: v for k, v in clip.items() if k != "audio_path"},
+         "id": f"{clip['id']}-s{k}", "segment": k, "offset": k * SEGMENT_SECONDS,
+         "seconds": SEGMENT_SECONDS, "tags": segment_tags(clip, k)}
+        for clip in styles
         for k in range(n_segments)
-    }
-    root.mkdir(parents=True, exist_ok=True)
-    write_json(root / _LABELS, labels)
-    manifest = {"name": "tags", "key": key, "info": {"tags": list(TAGS)},
-                "labels_sha256": sha256_file(root / _LABELS)}
-    write_json(root / _MANIFEST, manifest)
-    return manifest
+    ]
+    return items, {"classes": list(TAGS), "target": "tags"}
 
 
-def _labels(root: Path, key: dict, styles: list[dict]) -> dict:
-    """The cached labels, built (or rebuilt) when missing, stale or damaged."""
-    try:
-        manifest = json.loads((root / _MANIFEST).read_text())
-        ok = manifest["key"] == key and (
-            sha256_file(root / _LABELS) == manifest["labels_sha256"]
-        )
-    except (OSError, ValueError, KeyError):
-        ok = False
-    if not ok:
-        _build(root, key, styles)
-    return json.loads((root / _LABELS).read_text())
+#: The ``tags`` dataset: derived from ``styles``, whose audio its items play.
+DATASET = Dataset("tags", VERSION, plan, None, sources=(STYLES,))
 
 
 def load_tags(
@@ -120,31 +105,17 @@ def load_tags(
     items : list of dict
         One per segment: ``id``, ``audio_path`` (the whole 6-second clip),
         ``segment`` (0, 1, 2) and ``offset`` (its start in the clip, seconds),
-        ``tags`` (list of str, in :data:`TAGS` order), ``split``, ``group``
-        (the piece) and the clip's ``style``, ``tempo``, ``programs``.
+        ``seconds`` (2.0), ``tags`` (list of str, in :data:`TAGS` order),
+        ``split``, ``group`` (the piece) and the clip's ``style``, ``tempo``,
+        ``programs``, ``sha256``.
 
     Raises
     ------
     ParameterError
         If ``split`` is not one of ``"train"``, ``"valid"``, ``"test"``, ``"all"``.
     """
-    one_of(split, "split", SPLITS)
-    options = {"quick": quick, "seed": seed, "soundfont": soundfont}
-    styles_key = load_manifest("styles", **options)["key"]
-    key = {"version": VERSION, "styles": styles_key}
-    root = dataset_dir("tags", quick=styles_key["quick"], seed=seed,
-                       soundfont=soundfont)
-    all_styles = load_styles("all", **options)
-    labels = _labels(root, key, all_styles)
-    out = []
-    for item in all_styles:
-        if split not in ("all", item["split"]):
-            continue
-        for k in range(int(round(CLIP_SECONDS / SEGMENT_SECONDS))):
-            name = f"{item['id']}-s{k}"
-            out.append({**item, "id": name, "segment": k,
-                        "offset": k * SEGMENT_SECONDS, "tags": labels[name]})
-    return out
+    return load_items(DATASET, split=split, quick=quick, seed=seed,
+                      soundfont=soundfont)
 
 
 def tag_matrix(items: list[dict]) -> np.ndarray:

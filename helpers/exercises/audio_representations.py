@@ -13,6 +13,7 @@ import librosa
 import numpy as np
 from scipy.signal import find_peaks
 
+from ..audio import harmonic_tone
 from ..config import HOP_LENGTH, N_FFT, SR
 from .exercise import Exercise
 
@@ -22,6 +23,12 @@ __all__ = [
     "check_alias_frequency",
     "check_stft_frames",
     "check_two_tone_window",
+    "equal_loudness",
+    "loudness_outcome",
+    "more_mfccs",
+    "raw_db_learning_rate",
+    "raw_db_outcome",
+    "reconstruction_outcome",
     "stft_frames",
     "two_tone_window",
 ]
@@ -233,9 +240,197 @@ def check_two_tone_window(answer: int) -> tuple[bool, str]:
         )
     return False, (
         f"with n_fft={answer} the bins are {SR / answer:.1f} Hz apart: the "
-        f"{gap:.0f} Hz gap is {gap * answer / SR:.1f} bins, and the 4-bin-wide lobes "
-        f"of the two tones merge into {peaks[answer]} peak."
+        f"{gap:.0f} Hz gap is {gap * answer / SR:.1f} bins, less than the 2 bins two "
+        f"4-bin-wide peaks need for a dip between them, so they merge into "
+        f"{peaks[answer]} peak."
     )
+
+
+# Experiment exercises ----------------------------------------------------
+#: Section 2.4's two timbres: harmonic weights 1/k (bright) and 1/k^2 (dark).
+TIMBRES = ([1 / k for k in range(1, 11)], [1 / k**2 for k in range(1, 11)])
+
+
+def _timbre_notes(n: int, seed: int, loudness_db: float):
+    """Section 2.4's notes: mean mel power and mean dB per note (n, 64), labels."""
+    from ..features import mel_spectrogram, to_db
+
+    rng, y = np.random.default_rng(seed), np.arange(n) % 2
+    linear, db = [], []
+    for label in y:
+        pitch = rng.integers(48, 73)
+        gain = 0.3 * 10 ** (-rng.uniform(0, loudness_db) / 20)
+        note = harmonic_tone(pitch, 0.5, amplitudes=TIMBRES[label], attack=0.01,
+                             peak=gain)
+        M = mel_spectrogram(note, n_mels=64)  # (64, frames)
+        linear.append(M.mean(axis=1))
+        db.append(to_db(M).mean(axis=1))
+    return np.array(linear), np.array(db), y
+
+
+def equal_loudness(loudness_db: float = 0.0) -> float:
+    """Section 2.4's classifier on linear power and on dB, every note equally loud.
+
+    Reference run of experiment exercise ``"equal_loudness"`` of
+    ``02_audio_representations``, shown by :func:`~helpers.exercises.solution`:
+    ``linear_against_db`` of section 2.4 with one change, ``loudness_db=0``,
+    on less data so that it runs in a second or two (one draw of 120 training
+    and 120 test notes; the notebook: 3 draws in quick mode, 10 of 400 in full).
+
+    Parameters
+    ----------
+    loudness_db : float
+        The notes are 0 to ``-loudness_db`` dB loud (40 reproduces section 2.4).
+
+    Returns
+    -------
+    float
+        The mean test accuracy on dB minus that on linear power.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    train, test = (_timbre_notes(120, seed, loudness_db) for seed in (2, 3))
+    accuracy = []
+    for i in (0, 1):  # linear power, then dB
+        classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        accuracy.append(classifier.fit(train[i], train[2]).score(test[i], test[2]))
+    return accuracy[1] - accuracy[0]
+
+
+def loudness_outcome(difference: float) -> str:
+    """Which outcome a difference in accuracy, dB minus linear power, shows.
+
+    Outcome function of experiment exercise ``"equal_loudness"``: within 0.05
+    is ``"about the same"``, more is ``"decibels ahead"``, less
+    ``"linear power ahead"``. Section 2.4's own run (loudness 0 to -40 dB)
+    shows ``"decibels ahead"`` (a difference of 0.1 or more in both modes).
+
+    Parameters
+    ----------
+    difference : float
+        Mean test accuracy on dB minus that on linear power.
+
+    Returns
+    -------
+    str
+    """
+    if abs(difference) <= 0.05:
+        return "about the same"
+    return "decibels ahead" if difference > 0 else "linear power ahead"
+
+
+def raw_db_learning_rate(lr: float = 0.001) -> float:
+    """Section 2.4's small network on raw dB, with a smaller learning rate.
+
+    Reference run of experiment exercise ``"raw_db_learning_rate"`` of
+    ``02_audio_representations``, shown by :func:`~helpers.exercises.solution`:
+    ``train_small_network`` of section 2.4 on unscaled dB features, from seeds
+    0, 1 and 2, with one change, ``lr=0.001`` instead of 0.05, on smaller data
+    (120 training and 120 test notes, as one draw of quick mode).
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate (0.05 reproduces section 2.4).
+
+    Returns
+    -------
+    float
+        The mean test accuracy over the three seeds (chance is 0.5).
+    """
+    import torch
+
+    _, X_train, y_train = _timbre_notes(120, 2, 40)
+    _, X_test, y_test = _timbre_notes(120, 3, 40)
+    X, y = torch.tensor(X_train), torch.from_numpy(y_train)
+    accuracy = []
+    for seed in range(3):
+        torch.manual_seed(seed)
+        model = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.ReLU(),
+                                    torch.nn.Linear(16, 2))
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        for _ in range(100):  # full-batch gradient descent
+            loss = torch.nn.functional.cross_entropy(model(X), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        with torch.no_grad():
+            predicted = model(torch.tensor(X_test)).argmax(dim=1).numpy()
+        accuracy.append(float(np.mean(predicted == y_test)))
+    return float(np.mean(accuracy))
+
+
+def raw_db_outcome(accuracy: float) -> str:
+    """Which outcome a mean test accuracy of the network on raw dB shows.
+
+    Outcome function of experiment exercise ``"raw_db_learning_rate"``: below
+    0.6 is ``"at chance"`` (chance is 0.5), 0.85 or more ``"as good as per
+    band"`` (per-band standardisation reaches 0.89 to 1 in section 2.4), in
+    between ``"learns, below per band"``.
+
+    Parameters
+    ----------
+    accuracy : float
+        Mean test accuracy over seeds 0, 1 and 2.
+
+    Returns
+    -------
+    str
+    """
+    if accuracy < 0.6:
+        return "at chance"
+    return "as good as per band" if accuracy >= 0.85 else "learns, below per band"
+
+
+def more_mfccs(n_mfcc: int = 40) -> float:
+    """The melody rebuilt from ``n_mfcc`` MFCCs: its spectral error.
+
+    Reference run of experiment exercise ``"more_mfccs"`` of
+    ``02_audio_representations``, shown by :func:`~helpers.exercises.solution`:
+    section 2.8's reconstruction from MFCCs with one change, 40 coefficients
+    instead of 20.
+
+    Parameters
+    ----------
+    n_mfcc : int
+        Coefficients kept (20 reproduces section 2.8).
+
+    Returns
+    -------
+    float
+        ``||S_hat| - |S|| / ||S||`` of the STFT magnitudes (0: identical).
+    """
+    from ..features import invert_mfcc, mfcc, stft_magnitude
+
+    synth = {"amplitudes": (1, 0.5, 0.33, 0.25, 0.2), "attack": 0.01, "peak": 0.3}
+    melody = np.concatenate([harmonic_tone(n, 0.4, **synth)
+                             for n in [60, 64, 67, 72, 67, 64, 60]])
+    rebuilt = invert_mfcc(mfcc(melody, n_mfcc=n_mfcc), length=len(melody))
+    S, S_hat = stft_magnitude(melody), stft_magnitude(rebuilt)
+    return float(np.linalg.norm(S_hat - S) / np.linalg.norm(S))
+
+
+def reconstruction_outcome(error: float) -> str:
+    """Which outcome a spectral error of the melody rebuilt from MFCCs shows.
+
+    Outcome function of experiment exercise ``"more_mfccs"``. From 20 MFCCs the
+    error is 0.95 (section 2.8, the same in every mode: no data is drawn); below
+    0.9 is ``"lower"``, above 1.0 ``"higher"``, in between ``"about the same"``.
+
+    Parameters
+    ----------
+    error : float
+        The spectral error of the rebuilt melody.
+
+    Returns
+    -------
+    str
+    """
+    if error < 0.9:
+        return "lower"
+    return "higher" if error > 1.0 else "about the same"
 
 
 EXERCISES = [
@@ -259,5 +454,50 @@ EXERCISES = [
         checker=check_two_tone_window,
         expects=Integral,
         answer="a window length n_fft in samples (an int)",
+    ),
+    Exercise(
+        "equal_loudness", equal_loudness, kind="experiment",
+        outcomes=("decibels ahead", "about the same", "linear power ahead"),
+        outcome_of=loudness_outcome, expected="about the same", expects=Real,
+        answer=("the mean accuracy on dB minus that on linear power (a number: "
+                "np.mean(equal['dB']) - np.mean(equal['linear power']))"),
+        edit=("run equal, _, _ = linear_against_db(n_draws, n_notes, loudness_db=0) "
+              "in the exercise's cell"),
+        why=("With every note equally loud, the linear mel spectrum of a bright "
+             "note always has the same shape and the same size, and a linear "
+             "classifier reads it as well as the dB one: what held linear power "
+             "back was the loudness scaling it, which dB turns into an offset."),
+        hint=("Think about what changed between the notes: with no loudness "
+              "variation, does a linear spectrum still get scaled?"),
+    ),
+    Exercise(
+        "raw_db_learning_rate", raw_db_learning_rate, kind="experiment",
+        outcomes=("at chance", "learns, below per band", "as good as per band"),
+        outcome_of=raw_db_outcome, expected="learns, below per band", expects=Real,
+        answer=("the mean test accuracy over seeds 0, 1 and 2 (a number; chance is "
+                "0.5)"),
+        edit=("train train_small_network(*inputs['raw dB'], seed, lr=0.001) for "
+              "seeds 0, 1 and 2 in the exercise's cell"),
+        why=("A step 50 times smaller no longer throws the network off, so it "
+             "learns; but the bands lie tens of dB apart and far below zero, so one "
+             "learning rate is too large for some weights and too small for "
+             "others, and 100 steps are not enough: standardising fixes the scale "
+             "instead of the step."),
+        hint=("Look at the loss curve of raw dB: what made it jump at the start, "
+              "and what a smaller step does to that jump."),
+    ),
+    Exercise(
+        "more_mfccs", more_mfccs, kind="experiment",
+        outcomes=("lower", "about the same", "higher"),
+        outcome_of=reconstruction_outcome, expected="lower", expects=Real,
+        answer="the spectral error of the melody rebuilt from 40 MFCCs (a number)",
+        edit=("rebuild the melody from mfcc(melody, n_mfcc=40) with invert_mfcc and "
+              "measure spectral_error in the exercise's cell"),
+        why=("The higher coefficients are the finer ripples of each log-mel frame: "
+             "40 of them keep more of the harmonic structure than 20, so the "
+             "rebuilt spectrum lies closer to the original (listen: more notes "
+             "keep their pitch)."),
+        hint=("Think about what the higher DCT coefficients describe (section 2.2, "
+              "step 7) and what 20 of them threw away."),
     ),
 ]

@@ -12,7 +12,8 @@ from ..validate import atomic_write
 from .distributed import rank_and_world_size
 
 #: Written into every checkpoint; a file with another version is refused.
-VERSION = 2
+#: 3: the history records ``mode`` (lower or higher is better).
+VERSION = 3
 
 
 class Checkpoint:
@@ -54,10 +55,17 @@ class Checkpoint:
         if not self.path.exists():
             return
         saved = load_checkpoint(self.path)
-        for name in ("model", "optimizer", "scaler"):
-            getattr(state, name).load_state_dict(saved[name])
-        for obj, obj_state in zip(self.stateful, saved["stateful"], strict=True):
-            obj.load_state_dict(obj_state)
+        try:
+            for name in ("model", "optimizer", "scaler"):
+                getattr(state, name).load_state_dict(saved[name])
+            for obj, obj_state in zip(self.stateful, saved["stateful"], strict=True):
+                obj.load_state_dict(obj_state)
+        except (RuntimeError, ValueError, KeyError) as err:
+            raise TrainingError(
+                f"{str(self.path)!r} was written by another model, optimizer or "
+                f"scheduler than this run's ({str(err).splitlines()[0]}); delete it "
+                "to train this model from scratch, or give this run another path"
+            ) from err
         state.history = type(state.history)(**saved["history"])
         state.epoch, state.stop = saved["epoch"], saved["stop"]
         state.best_state = saved["best_state"]

@@ -24,12 +24,13 @@ def broadcast(value):
     return box[0]
 
 
-def mean_over_ranks(scores: dict[str, float]) -> dict[str, float]:
-    """Each score averaged over the ranks."""
+def mean_over_ranks(scores: dict[str, float], device) -> dict[str, float]:
+    """Each score averaged over the ranks; the sum is taken on ``device`` (the
+    model's: NCCL reduces CUDA tensors only)."""
     world_size = rank_and_world_size()[1]
     if world_size == 1:
         return scores
-    values = torch.tensor(list(scores.values()), dtype=torch.float64)
+    values = torch.tensor(list(scores.values()), dtype=torch.float64, device=device)
     dist.all_reduce(values)  # SUM: the gloo backend has no AVG
     return dict(zip(scores, (values / world_size).tolist(), strict=True))
 

@@ -10,15 +10,19 @@ import torch
 from torch import nn
 
 from ..errors import ParameterError, TrainingError
-from ..metrics import accuracy
-from ..validate import positive_int, positive_number
+from ..metrics import IGNORE_INDEX, accuracy, check_class_axis
+from ..validate import one_of, positive_int, positive_number
 from .data import as_batches
 from .device import amp_dtype, autocast_context, check_devices, model_device
 from .distributed import broadcast, mean_over_ranks, rank_and_world_size, wrap
 from .progress import as_progress
 
-#: Steps between two looks at the loss values (each look waits for the GPU).
+#: Steps between two looks at the loss values (each look waits for the GPU); the
+#: training metrics are computed on the outputs of this many steps at a time.
 SYNC_EVERY = 50
+#: Which way is better, for the scores whose direction is known: a lower loss,
+#: a higher accuracy. Any other ``monitor`` needs ``mode``.
+DIRECTIONS = {"loss": "min", "accuracy": "max"}
 
 
 @dataclass
@@ -33,8 +37,11 @@ class History:
         Each metric per epoch, on the batches as trained and on ``valid``.
     lr, epoch_time : list of float
         The first parameter group's learning rate; wall time in seconds.
-    monitor, best_epoch, best_value : str, int or None, float or None
-        What picks the best epoch (``"valid_accuracy"``); that epoch; its value.
+    monitor, mode : str
+        What picks the best epoch (``"valid_accuracy"``), and whether lower
+        (``"min"``) or higher (``"max"``) is better.
+    best_epoch, best_value : int or None, float or None
+        That epoch; its value.
     stopped_early : bool
         Early stopping or a hook ended training before ``num_epochs``.
 
@@ -49,14 +56,10 @@ class History:
     lr: list[float] = field(default_factory=list)
     epoch_time: list[float] = field(default_factory=list)
     monitor: str = "valid_loss"
+    mode: str = "min"
     best_epoch: int | None = None
     best_value: float | None = None
     stopped_early: bool = False
-
-    @property
-    def mode(self) -> str:
-        """``"min"`` if ``monitor`` ends in ``loss`` or ``error``, else ``"max"``."""
-        return "min" if self.monitor.endswith(("loss", "error")) else "max"
 
     def scores(self, split: str) -> dict[str, list[float]]:
         """``{"loss": [...], metric: [...]}`` of ``"train"`` or ``"valid"``."""
@@ -78,8 +81,9 @@ class History:
             if name != "loss":
                 getattr(self, f"{split}_metrics").setdefault(name, []).append(value)
 
-    def improved(self, epoch: int) -> bool:
-        """Whether ``epoch`` is the best so far by ``monitor`` (then noted)."""
+    def update_best(self, epoch: int) -> bool:
+        """Note ``epoch`` as the best if it is the best so far by ``monitor``;
+        return whether it was."""
         value, best = self.value(self.monitor), self.best_value
         sign = 1 if self.mode == "min" else -1
         if math.isnan(value) or best is not None and sign * value >= sign * best:
@@ -110,28 +114,100 @@ class EpochState:
 def flatten_outputs(logits: torch.Tensor, y: torch.Tensor):
     """``logits (batch, frames, classes)``, ``y (batch, frames)`` as ``(batch *
     frames, classes)``, ``(batch * frames,)`` for the loss and the metrics;
-    anything else unchanged (the class axis is taken to be last)."""
-    if logits.ndim > 2 and logits.ndim == y.ndim + 1 and logits.shape[:-1] == y.shape:
-        return logits.reshape(-1, logits.shape[-1]), y.reshape(-1)
+    anything else unchanged.
+
+    The class axis must be last. Outputs ``(batch, classes, frames)`` (the
+    layout ``nn.CrossEntropyLoss`` takes, and a ``Conv1d``'s) are refused before
+    the first step, saying which axis to move, and so is an output whose
+    class axis cannot be told (``frames == classes``).
+    """
+    if logits.ndim > 2 and logits.ndim == y.ndim + 1:
+        check_class_axis(tuple(logits.shape), tuple(y.shape), name="the model's output")
+        if logits.shape[:-1] == y.shape:
+            return logits.reshape(-1, logits.shape[-1]), y.reshape(-1)
     return logits, y
 
 
-class _Tally:
-    """One epoch's losses (and outputs, for the metrics), kept on the device:
-    looked at every ``SYNC_EVERY`` steps only, so that the GPU never waits."""
+def _forward(net, X):
+    """``net(X)``, with an error that names the batch when the model refuses it."""
+    try:
+        return net(X)
+    except RuntimeError as err:
+        if isinstance(err, (TrainingError, torch.cuda.OutOfMemoryError)):
+            raise
+        raise ParameterError(
+            f"the model cannot take a batch X of shape {tuple(X.shape)} ({X.dtype}): "
+            f"{str(err).rstrip('.')}. Check that X has the shape and dtype the "
+            "model's first layer expects (nn.Linear: in_features as the last axis; "
+            "nn.Conv2d: (batch, in_channels, height, width), e.g. X.unsqueeze(1) "
+            "for one channel; float32 inputs)"
+        ) from err
 
-    def __init__(self, epoch: int, keep_outputs: bool):
-        self.epoch, self.keep, self.checked = epoch, keep_outputs, 0
-        self.losses, self.sizes, self.logits, self.targets = [], [], [], []
+
+def _loss(loss_fn, logits, y):
+    """``loss_fn(logits, y)``, with an error that names both when it fails."""
+    try:
+        return loss_fn(logits, y)
+    except (RuntimeError, ValueError, IndexError) as err:
+        if isinstance(err, (ParameterError, TrainingError,
+                            torch.cuda.OutOfMemoryError)):
+            raise
+        raise ParameterError(
+            f"loss_fn cannot compare the model's output of shape "
+            f"{tuple(logits.shape)} ({logits.dtype}) with y of shape "
+            f"{tuple(y.shape)} ({y.dtype}): {str(err).rstrip('.')}. Check that y "
+            "holds what loss_fn expects: nn.CrossEntropyLoss takes (batch, classes) "
+            "logits and int64 class ids 0 .. classes - 1 of shape (batch,); "
+            "nn.BCEWithLogitsLoss and nn.MSELoss take float targets of the "
+            "output's shape"
+        ) from err
+
+
+def _targets_counted(y: torch.Tensor, ignore_index: int) -> int:
+    """How many targets of ``y`` a metric counts: padding is not; float targets
+    (tags, regression) count one per row."""
+    if torch.is_floating_point(y):
+        return len(y)
+    return int((y != ignore_index).sum())
+
+
+class _Tally:
+    """One epoch's losses and metrics, kept on the device: looked at every
+    ``SYNC_EVERY`` steps only, so that the GPU never waits.
+
+    The metrics are computed on the outputs of ``SYNC_EVERY`` steps at a time,
+    which are then let go, so memory does not grow with the data; the epoch's
+    value is the mean over these chunks weighted by the targets each counts
+    (for accuracy, exactly the accuracy over the epoch).
+    """
+
+    def __init__(self, epoch: int, metrics: dict[str, Callable],
+                 ignore_index: int = IGNORE_INDEX):
+        self.epoch, self.metrics, self.ignore_index = epoch, metrics, ignore_index
+        self.losses, self.sizes, self.outputs, self.checked = [], [], [], 0
+        self.sums, self.counted = dict.fromkeys(metrics, 0.0), 0
 
     def add(self, loss, logits, y, batch_size: int) -> None:
         self.losses.append(loss.detach())
         self.sizes.append(batch_size)
-        if self.keep:
-            self.logits.append(logits.detach().float())
-            self.targets.append(y)
+        if self.metrics:
+            self.outputs.append((logits.detach().float(), y))
         if len(self.losses) % SYNC_EVERY == 0:
             self._check_finite()
+            self._score_outputs()
+
+    def _score_outputs(self) -> None:
+        """Add the metrics of the outputs kept since the last look, then drop them."""
+        if not self.outputs:
+            return
+        logits = torch.cat([out for out, _ in self.outputs])
+        y = torch.cat([y for _, y in self.outputs])
+        self.outputs = []
+        counted = _targets_counted(y, self.ignore_index)
+        if counted:
+            for name, metric in self.metrics.items():
+                self.sums[name] += float(metric(y, logits)) * counted
+            self.counted += counted
 
     def _check_finite(self) -> None:
         losses = torch.stack(self.losses[self.checked :]).float()
@@ -145,17 +221,16 @@ class _Tally:
             )
         self.checked = len(self.losses)
 
-    def scores(self, metrics: dict[str, Callable]) -> dict[str, float]:
+    def scores(self) -> dict[str, float]:
         """The epoch's mean loss (weighted by batch size) and metrics."""
         if not self.losses:
             raise ParameterError("train yielded no batch; is it empty?")
         self._check_finite()
         w = torch.tensor(self.sizes, dtype=torch.float32, device=self.losses[0].device)
         loss = float((torch.stack(self.losses).float() * w).sum() / w.sum())
-        if not self.keep:
-            return {"loss": loss}
-        logits, y = torch.cat(self.logits), torch.cat(self.targets)
-        return {"loss": loss} | _scores(logits, y, None, metrics)
+        self._score_outputs()
+        counted = self.counted or float("nan")  # no target counted: NaN, as accuracy
+        return {"loss": loss} | {name: s / counted for name, s in self.sums.items()}
 
 
 def _out_of_memory(where: str, batch_size: int) -> TrainingError:
@@ -173,7 +248,7 @@ def _default_metrics(loss_fn) -> dict[str, Callable]:
 
 
 def _scores(logits, y, loss_fn, metrics) -> dict[str, float]:
-    scores = {} if loss_fn is None else {"loss": float(loss_fn(logits, y))}
+    scores = {} if loss_fn is None else {"loss": float(_loss(loss_fn, logits, y))}
     return scores | {name: float(metric(y, logits)) for name, metric in metrics.items()}
 
 
@@ -186,7 +261,7 @@ def _outputs(model, batches, dtype, where: str, batch_size: int):
     try:
         for X, *rest in batches:
             with autocast_context(X.device, dtype):
-                yield model(X).float(), *rest
+                yield _forward(model, X).float(), *rest
     except torch.cuda.OutOfMemoryError as err:
         raise _out_of_memory(where, batch_size) from err
     finally:
@@ -203,7 +278,10 @@ def _evaluate(model, batches, loss_fn, metrics, dtype, batch_size: int):
     return _scores(torch.cat(logits), torch.cat(targets), loss_fn, metrics)
 
 
-def _check_fit_args(loss_fn, num_epochs, batch_size, patience, clip_grad_norm, hooks):
+def _check_fit_args(loss_fn, num_epochs, batch_size, patience, clip_grad_norm,
+                    hooks) -> list:
+    """Check fit's arguments; return ``hooks`` as a list (read once: a generator
+    is not used up by the check)."""
     if not callable(loss_fn):
         raise ParameterError(f"loss_fn must be callable, got {loss_fn!r}")
     positive_int(num_epochs, "num_epochs")
@@ -211,24 +289,44 @@ def _check_fit_args(loss_fn, num_epochs, batch_size, patience, clip_grad_norm, h
     positive_int(patience, "patience", allow_none=True)
     if clip_grad_norm is not None:
         positive_number(clip_grad_norm, "clip_grad_norm")
+    if callable(hooks) or isinstance(hooks, (str, bytes)):
+        raise ParameterError(
+            f"hooks must be a list of callables, got one {type(hooks).__name__}; "
+            f"put it in a list: hooks=[{type(hooks).__name__}(...)]"
+        )
+    try:
+        hooks = list(hooks)
+    except TypeError as err:
+        raise ParameterError(f"hooks must be a list of callables, got {hooks!r}"
+                             ) from err
     if not all(callable(hook) for hook in hooks):
         raise ParameterError(f"hooks must be callables, got {hooks!r}")
+    return hooks
 
 
-def _monitor(monitor: str | None, has_valid: bool, metrics) -> str:
+def _monitor(monitor: str | None, mode: str | None, has_valid: bool, metrics):
+    """``(monitor, mode)``: what picks the best epoch, and which way is better."""
     splits = ["train", "valid"] if has_valid else ["train"]
     names = [f"{split}_{m}" for split in splits for m in ["loss", *metrics]]
     monitor = monitor or ("valid_loss" if has_valid else "train_loss")
     if monitor not in names:
         hint = "" if has_valid else " (valid_* needs validation data)"
         raise ParameterError(f"monitor must be one of {names}, got {monitor!r}{hint}")
-    return monitor
+    if mode is None:
+        mode = DIRECTIONS.get(monitor.partition("_")[2])
+        if mode is None:
+            raise ParameterError(
+                f"fit cannot tell whether a higher {monitor} is better: pass "
+                "mode='min' (lower is better, like a loss or an error) or "
+                "mode='max' (higher is better, like an F1 score)"
+            )
+    return monitor, one_of(mode, "mode", ("min", "max"))
 
 
 def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable, optimizer=None,
         num_epochs=10, batch_size=64, metrics: Mapping[str, Callable] | None = None,
-        monitor=None, patience=None, clip_grad_norm=None, amp="auto", progress=True,
-        hooks: Sequence[Callable] = ()) -> History:
+        monitor=None, mode=None, patience=None, clip_grad_norm=None, amp="auto",
+        progress=True, hooks: Sequence[Callable] = ()) -> History:
     """Train ``model`` (on its device) in place; it ends with the best weights.
 
     Introduced in ``01_background``, which writes the same loop out in full.
@@ -242,18 +340,22 @@ def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable, optimizer=Non
         with pinned memory. Batches are ``(X [shape=(batch, ...)], y)``.
         ``valid`` (optional) is evaluated after every epoch.
     loss_fn : callable
-        ``loss_fn(logits, y) -> scalar``, after :func:`flatten_outputs`.
+        ``loss_fn(logits, y) -> scalar``, after :func:`flatten_outputs` (the
+        class axis of the model's output is last).
     optimizer : torch.optim.Optimizer, optional
         Default ``torch.optim.Adam(model.parameters(), lr=1e-3)``.
     num_epochs, batch_size : int > 0
         Epochs in all (a resumed run's included); examples per step.
     metrics : dict of str to callable, optional
-        ``metric(y, logits) -> float`` on the trained batches and on
-        ``valid``; default accuracy for a cross-entropy ``loss_fn``.
+        ``metric(y, logits) -> float`` on ``valid`` and on the trained batches
+        (``SYNC_EVERY`` steps at a time, averaged); default accuracy for a
+        cross-entropy ``loss_fn``.
     monitor : str, optional
         ``"valid_loss"`` (without ``valid``: ``"train_loss"``), or
-        ``"<train|valid>_<metric>"``: picks the best epoch. Lower is better
-        if the name ends in ``loss`` or ``error``.
+        ``"<train|valid>_<metric>"``: picks the best epoch.
+    mode : {"min", "max"}, optional
+        Whether lower or higher ``monitor`` is better; known for the loss
+        (``"min"``) and accuracy (``"max"``), required for any other metric.
     patience : int > 0, optional
         Stop after this many epochs without a better ``monitor``.
     clip_grad_norm : float > 0, optional
@@ -278,10 +380,12 @@ def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable, optimizer=Non
         A NaN or infinite loss (naming epoch and step), CUDA out of memory
         (suggesting a batch size), tensors on two devices (naming both).
     """
-    _check_fit_args(loss_fn, num_epochs, batch_size, patience, clip_grad_norm, hooks)
+    hooks = _check_fit_args(loss_fn, num_epochs, batch_size, patience, clip_grad_norm,
+                            hooks)
     device, (rank, _) = model_device(model), rank_and_world_size()
     metrics = _default_metrics(loss_fn) if metrics is None else dict(metrics)
-    history = History(monitor=_monitor(monitor, valid is not None, metrics))
+    monitor, mode = _monitor(monitor, mode, valid is not None, metrics)
+    history = History(monitor=monitor, mode=mode)
     dtype = amp_dtype(device, amp)  # None: float32, no autocast
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=1e-3)
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
@@ -298,15 +402,16 @@ def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable, optimizer=Non
         for epoch in range(state.epoch + 1, num_epochs + 1):
             if state.stop:  # a resumed run that had stopped early
                 break
-            t0, tally = time.perf_counter(), _Tally(epoch, keep_outputs=bool(metrics))
+            ignore = getattr(loss_fn, "ignore_index", IGNORE_INDEX)
+            t0, tally = time.perf_counter(), _Tally(epoch, metrics, ignore)
             net.train()
             try:
                 for X, y in progress.track(train, epoch, num_epochs):
                     if not tally.losses:
                         check_devices(model, X)  # before the first step
                     with autocast_context(device, dtype):  # nullcontext() in fp32
-                        logits, target = flatten_outputs(net(X), y)
-                        loss = loss_fn(logits, target)
+                        logits, target = flatten_outputs(_forward(net, X), y)
+                        loss = _loss(loss_fn, logits, target)
                     optimizer.zero_grad(set_to_none=True)
                     scaler.scale(loss).backward()  # the scaler is off unless fp16
                     if clip_grad_norm is not None:
@@ -318,13 +423,13 @@ def fit(model: nn.Module, train, valid=None, *, loss_fn: Callable, optimizer=Non
             except torch.cuda.OutOfMemoryError as err:
                 where = f"epoch {epoch}, step {len(tally.losses) + 1}"
                 raise _out_of_memory(where, batch_size) from err
-            history.append("train", mean_over_ranks(tally.scores(metrics)))
+            history.append("train", mean_over_ranks(tally.scores(), device))
             history.lr.append(float(optimizer.param_groups[0]["lr"]))
             if valid is not None:
                 scores = _evaluate(model, valid, loss_fn, metrics, dtype, batch_size)
                 history.append("valid", scores)
             history.epoch_time.append(time.perf_counter() - t0)
-            if history.improved(epoch):  # a new best: keep a copy of its weights
+            if history.update_best(epoch):  # a new best: keep a copy of its weights
                 state.best_state = {k: v.clone() for k, v in model.state_dict().items()}
             best, state.epoch = history.best_epoch or epoch, epoch
             state.stop = patience is not None and epoch - best >= patience
@@ -356,10 +461,23 @@ def evaluate(model: nn.Module, data, *, loss_fn=None, metrics=None, batch_size=2
     scores : dict of str to float
         ``"loss"`` (with ``loss_fn``: its mean over all examples) and one
         entry per metric.
+
+    Raises
+    ------
+    ParameterError
+        Without ``loss_fn`` and metrics: there would be nothing to compute
+        (:func:`predict` gives the outputs).
     """
     device, batch_size = model_device(model), positive_int(batch_size, "batch_size")
-    batches = as_batches(data, name="data", device=device, batch_size=batch_size)
     metrics = _default_metrics(loss_fn) if metrics is None else dict(metrics)
+    if loss_fn is None and not metrics:
+        raise ParameterError(
+            "evaluate needs loss_fn or metrics (or both): without them there is "
+            "nothing to compute; for the model's outputs, use predict(model, X)"
+        )
+    if loss_fn is not None and not callable(loss_fn):
+        raise ParameterError(f"loss_fn must be callable, got {loss_fn!r}")
+    batches = as_batches(data, name="data", device=device, batch_size=batch_size)
     dtype = amp_dtype(device, amp)
     return _evaluate(model, batches, loss_fn, metrics, dtype, batch_size)
 
