@@ -1,10 +1,10 @@
 """Loading, writing, synthesising and playing audio.
 
-Introduced in ``01_background`` (:func:`load_audio`, :func:`play`,
-:func:`harmonic_tone`). Every helper that takes audio checks it first with
-:func:`helpers.validate.audio_signal`, so that bad input (integers, NaN, empty or
-stereo signals) fails early with a message that says what was expected, not deep
-inside librosa or PyTorch.
+Introduced in ``01_background`` (:func:`load_audio`, :func:`play`);
+:func:`harmonic_tone` in ``02_audio_representations``. Every helper that takes
+audio checks it first with :func:`helpers.validate.audio_signal`, so that bad input
+(integers, NaN, empty or stereo signals) fails early with a message that says what
+was expected, not deep inside librosa or PyTorch.
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def harmonic_tone(midi, duration: float = 0.5, *, sr: int = SR,
                   peak: float | None = None) -> np.ndarray:
     """A synthetic note: harmonics of a MIDI pitch under an exponential decay.
 
-    Introduced in ``01_background``. Harmonic ``k`` (1, 2, ...) of
+    Introduced in ``02_audio_representations``. Harmonic ``k`` (1, 2, ...) of
     ``f0 = librosa.midi_to_hz(midi)`` has amplitude ``amplitudes[k - 1]``; those at
     or above the Nyquist frequency ``sr / 2`` are left out. The default, six
     harmonics of amplitude ``1/k``, is the tone of the ``probes`` dataset.

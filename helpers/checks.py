@@ -381,7 +381,7 @@ def compare(a, b, *, paired: bool = False, confidence: float = 0.95, seed: int =
             n_resamples: int = 9999) -> Comparison:
     """The mean difference ``mean(a) - mean(b)`` of two samples, with its interval.
 
-    Introduced for ``01_background``. The interval is where the difference of
+    Introduced in ``01_background``. The interval is where the difference of
     the true means (over all seeds, all pieces) lies, at ``confidence``. How it
     is computed depends on how many scores there are (the smaller sample's
     count ``n``), and the result says which:
@@ -496,7 +496,7 @@ def check_better(name_a: str, a, name_b: str, b, *, paired: bool = False,
                  over: str = "seeds", seed: int = 0) -> Comparison:
     """Assert that ``a`` scores higher than ``b``: the interval lies above ``margin``.
 
-    Introduced in ``02_audio_representations``. The claim holds only when the low end of
+    Introduced in ``01_background``. The claim holds only when the low end of
     the interval of ``mean(a) - mean(b)`` (:func:`compare`) is above
     ``margin``: a difference that the spread over seeds or pieces could
     produce by chance does not count. Prints, e.g.::

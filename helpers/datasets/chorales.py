@@ -1,6 +1,6 @@
 """``chorales``: Bach chorales from the music21 corpus, rendered.
 
-Introduced in ``01_background`` (:func:`load_chorales`); the chord task of
+Introduced in ``02_audio_representations`` (:func:`load_chorales`); the chord task of
 ``04_rnn`` (an RNN over CQT frames), also used for onsets. Each item is one
 whole chorale played by a random ensemble of General MIDI instruments (one
 program per voice, drawn from organs, strings, choir, brass and woodwinds), at
@@ -204,7 +204,7 @@ def load_chorales(
 ) -> list[dict]:
     """Rendered Bach chorales with chords, key, beats and notes (built on first use).
 
-    Introduced in ``01_background``, with one fixed split (by hymn tune): the
+    Introduced in ``02_audio_representations``, with one fixed split (by hymn tune): the
     arguments are those of :func:`helpers.datasets.load_notes` but ``by``.
 
     Returns

@@ -1,8 +1,7 @@
 """``styles``: 6-second clips of four style groups of the music21 corpus.
 
-Introduced in ``01_background`` (:func:`load_styles`: the tempo of a clip);
-shown in ``02_audio_representations``; the genre-like, clip-level task of
-``03_cnn``. The classes (:data:`STYLE_CLASSES`):
+Introduced in ``02_audio_representations`` (:func:`load_styles`); the genre-like,
+clip-level task of ``03_cnn``. The classes (:data:`STYLE_CLASSES`):
 
 - ``chorale``: Bach's four-part chorales;
 - ``renaissance``: Palestrina's mass movements (Humdrum scores);
@@ -147,9 +146,9 @@ def load_styles(
 ) -> list[dict]:
     """6-second clips labelled by style group (built on first use).
 
-    Introduced in ``01_background`` (their tempo, against time-stretch
-    augmentation); the style task of ``03_cnn``. ``split``, ``quick``, ``seed`` and
-    ``soundfont`` are those of :func:`helpers.datasets.load_notes`.
+    Introduced in ``02_audio_representations``; the style task of ``03_cnn``.
+    ``split``, ``quick``, ``seed`` and ``soundfont`` are those of
+    :func:`helpers.datasets.load_notes`.
 
     Returns
     -------
