@@ -11,7 +11,9 @@ match).
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -160,6 +162,23 @@ class NotebookRun:
     error: str | None = None
 
 
+def _local_kernel(folder):
+    """Configuration for a kernel that talks over Unix sockets in ``folder``.
+
+    Over TCP (jupyter_client's default) ipykernel 7 logs "Kernel is running over
+    TCP without encryption" to the terminal once per notebook; a local socket
+    needs no encryption, and the first run prints nothing but our own lines.
+    Windows has no Unix sockets there, so it keeps TCP.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    if os.name == "posix":
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(folder, "kernel")
+    return config
+
+
 def execute_notebook(path, *, timeout: int = 1200, cwd=None):
     """Execute the notebook at ``path`` headless; return ``(nb, NotebookRun)``.
 
@@ -172,18 +191,20 @@ def execute_notebook(path, *, timeout: int = 1200, cwd=None):
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd or path.parent)}},
-    )
     start = time.perf_counter()
     error = None
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+    with tempfile.TemporaryDirectory() as sockets:
+        client = NotebookClient(
+            nb,
+            config=_local_kernel(sockets),
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or path.parent)}},
+        )
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
     run = NotebookRun(path, time.perf_counter() - start, collect_checks(nb), error)
     return nb, run
 

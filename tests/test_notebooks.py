@@ -131,6 +131,29 @@ def test_run_notebooks_reads_the_mode_as_the_notebooks_do(
     assert (tmp_path / NOTEBOOKS[0].name).exists()
 
 
+def test_headless_run_prints_only_its_own_lines(tmp_path):
+    """The runner's kernel speaks over a local socket: nothing from the kernel's log
+    (ipykernel's "Kernel is running over TCP without encryption" was the first
+    thing ``make notebooks`` printed) reaches the terminal, and the run's own
+    outputs are intact."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    script = (
+        "import sys; sys.path[:0] = [{root!r}, {scripts!r}]\n"
+        "from notebook_tools import execute_notebook\n"
+        "nb, run = execute_notebook({path!r}, timeout=120)\n"
+        "print(run.error, nb.cells[0].outputs[0]['text'].strip())\n"
+    ).format(root=str(ROOT), scripts=str(ROOT / "scripts"), path=str(path))
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "None 42"
+    assert "encryption" not in out.stderr, out.stderr
+    assert out.stderr.strip() == "", out.stderr
+
+
 def test_code_and_notebooks_are_ruff_clean():
     """STYLE.md: 88-character lines and ruff clean, notebooks included."""
     paths = ["helpers", "tests", "benchmarks", "scripts", "notebooks"]
