@@ -14,7 +14,6 @@ from __future__ import annotations
 import pytest
 from labdriver import (
     ROOT,
-    SUMMARY,
     Report,
     copy_notebooks,
     drive_explorers,
@@ -31,7 +30,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_in_jupyterlab(path, lab, lab_root, page, screenshots):
+def test_notebook_in_jupyterlab(
+    path, lab, lab_root, page, screenshots, record_property
+):
     (copy,) = copy_notebooks([path], lab_root)
     name = copy.name
     report = Report(path.stem)
@@ -48,12 +49,13 @@ def test_notebook_in_jupyterlab(path, lab, lab_root, page, screenshots):
     report.dangling = find_dangling(page)
     screenshot_explorers(page, screenshots, f"{path.stem}-reopened-explorer")
     page.screenshot(path=str(screenshots / f"{path.stem}-reopened.png"))
-    SUMMARY.append(
+    record_property(
+        "summary",
         f"{path.stem} in JupyterLab: ran in {report.seconds:.0f} s; {report.executed}/"
         f"{report.cells} code cells, {report.checks} checks passed, "
         f"{len(report.audio)} players, {len(report.images)} images, "
         f"{len(report.explorers)} explorers "
-        f"{[e['controls'] for e in report.explorers]}"
+        f"{[e['controls'] for e in report.explorers]}",
     )
     problems = report.problems()
     assert not problems, "\n".join(problems)

@@ -15,7 +15,7 @@ import re
 
 import pytest
 from build_site import build
-from labdriver import JS_AUDIO, JS_IMAGES, ROOT, SUMMARY
+from labdriver import JS_AUDIO, JS_IMAGES, ROOT
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -78,7 +78,7 @@ def test_index_lists_the_four_parts(site, offline_page, screenshots):
 
 
 @pytest.mark.parametrize("i", range(len(NOTEBOOKS)), ids=[p.stem for p in NOTEBOOKS])
-def test_site_page(i, site, offline_page, screenshots):
+def test_site_page(i, site, offline_page, screenshots, record_property):
     out, warnings = site
     page = offline_page
     stem = NOTEBOOKS[i].stem
@@ -91,8 +91,11 @@ def test_site_page(i, site, offline_page, screenshots):
     if first_maths.count():
         first_maths.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots / f"site-{stem}-maths.png"))
-    SUMMARY.append(f"{stem} on the site: {len(audio)} players, {len(images)} images, "
-          f"{maths.get('typeset')} formulas typeset")
+    record_property(
+        "summary",
+        f"{stem} on the site: {len(audio)} players, {len(images)} images, "
+        f"{maths.get('typeset')} formulas typeset",
+    )
     problems = [w for w in warnings if w.startswith(NOTEBOOKS[i].name)]
     problems += [f"refused to fetch {url}" for url in page.refused]
     problems += [f"audio player {a['index']} does not load: {a}" for a in audio
