@@ -56,7 +56,8 @@ nav.site-nav { display: flex; justify-content: space-between; gap: 1em;
 nav.site-nav a { text-decoration: none; }
 nav.site-nav span { min-width: 12em; }
 details.site-folded > summary { cursor: pointer; color: #555;
-  font-family: system-ui, sans-serif; font-size: 0.9em; padding: 0.3em 0.5em; }
+  font-family: system-ui, sans-serif; font-size: 0.9em;
+  padding: 0.3em 0 0.3em calc(var(--jp-cell-prompt-width, 64px) + 4px); }
 """
 TEMPLATE = (
     "{%- extends 'index.html.j2' -%}\n"
