@@ -43,10 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-BEGIN = (
-    "<!-- notebooks: generated from each notebook's opening list by "
-    "`python scripts/notebook_index.py --write`; edit the notebooks, not this table -->"
-)
+BEGIN = "<!-- notebooks: made from each notebook's first cell by notebook_index.py -->"
 END = "<!-- /notebooks -->"
 _BEGIN_RE = re.compile(r"<!-- notebooks:[^\n]*-->")
 
