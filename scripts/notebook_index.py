@@ -92,13 +92,14 @@ def _tidy(item: str) -> str:
 
 
 def _bullets(lines: list[str]) -> list[str]:
+    """The ``- `` items at the top of ``lines`` (a loose list's blank lines too)."""
     items: list[str] = []
     for line in lines:
         if line.startswith("- "):
             items.append(line[2:])
         elif items and line.startswith("  ") and line.strip():
             items[-1] += " " + line.strip()
-        elif items:
+        elif items and line.strip():
             break
     return [_tidy(item) for item in items]
 

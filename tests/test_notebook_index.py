@@ -62,6 +62,8 @@ def test_bullets_are_read_with_their_continuation_lines():
         "measure what it costs",
     )
     assert not part.from_sentence
+    loose = CELL0.replace(";\n- ", ";\n\n- ")
+    assert part_of("09_x", loose).teaches == part.teaches
 
 
 def test_a_sentence_is_read_clause_by_clause():
