@@ -549,8 +549,8 @@ def test_styles_keep_pieces_long_enough_at_the_fastest_tempo():
 
 def test_every_dataset_is_registered_once_with_its_sources_first():
     """One protocol, one registry: a derived dataset comes after its sources,
-    and README's table of datasets lists every registered name."""
-    readme = (REPO / "README.md").read_text()
+    and the table of datasets in docs/datasets.md lists every registered name."""
+    readme = (REPO / "docs" / "datasets.md").read_text()
     table = readme.split("| dataset | task (notebook) |")[1].split("\n\n")[0]
     names = list(DATASETS)
     for name, dataset in DATASETS.items():

@@ -15,11 +15,14 @@ import run_notebooks
 from notebook_tools import (
     REPO_ENV,
     REPO_URL,
+    SETUP_METADATA,
+    SETUP_TITLE,
     NotebookRun,
     clean_notebook,
     colab_badge_source,
     load,
     setup_cell_source,
+    sync_colab_cells,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,8 +46,40 @@ def test_notebook_opens_with_title_badge_and_setup_cell(path):
     assert first.startswith("# "), "the first cell is the title"
     assert colab_badge_source(path.name) in first
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert _source(code[0]) == setup_cell_source()
+    assert _source(code[0]) == setup_cell_source(), "run run_notebooks.py --sync"
     assert "import" in _source(code[1]) and "helpers" in _source(code[1])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_setup_cell_is_folded_to_its_title(path):
+    """Colab shows a form cell's title and hides its code; JupyterLab hides the
+    source; both still run it first (python scripts/run_notebooks.py --sync)."""
+    nb = load(path)
+    setup = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    metadata = setup["metadata"]
+    assert metadata.get("cellView") == "form", "run run_notebooks.py --sync"
+    assert metadata.get("jupyter", {}).get("source_hidden") is True
+    assert _source(setup).splitlines()[0].startswith(f"#@title {SETUP_TITLE}")
+
+
+def test_sync_writes_the_setup_cell_and_its_metadata():
+    """An old setup cell (``# Colab setup: ...``, no metadata) is rewritten, its
+    tags kept; cleaning a notebook keeps the folded view."""
+    old = "# Colab setup: install this tutorial's helpers.\nprint(1)"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 1. T"),
+        nbformat.v4.new_code_cell(old, metadata={"tags": ["x"], "scrolled": True}),
+        nbformat.v4.new_code_cell("import helpers", metadata={"cellView": "form"}),
+    ])
+    assert sync_colab_cells(nb)
+    setup = nb.cells[1]
+    assert setup.source == setup_cell_source()
+    assert setup.metadata["tags"] == ["x"]
+    assert {k: setup.metadata[k] for k in SETUP_METADATA} == SETUP_METADATA
+    assert not sync_colab_cells(nb), "a second sync changes nothing"
+    clean_notebook(nb)
+    assert setup.metadata == {"tags": ["x"], **SETUP_METADATA}
+    assert nb.cells[2].metadata == {}, "other cells keep only their tags"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

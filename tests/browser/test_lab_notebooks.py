@@ -3,7 +3,8 @@
 One test per notebook (``-k 02`` runs one): run all cells with JupyterLab's own
 command, then no error output, no stderr box, every claim's check line passed,
 every audio player loads (duration > 0) and has a caption, every image loads;
-every explorer's figure changes when each of its controls moves; then save,
+every explorer's figure changes when each of its controls moves; the Colab
+setup cell shows folded (hidden source) and ran with the rest; then save,
 restart the kernel, reopen, and no "Error displaying widget" anywhere.
 Screenshots (first screen, each explorer, before and after reopening) go to the
 folder printed at the start.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 from labdriver import (
+    JS_INPUT_HIDDEN,
     ROOT,
     Report,
     copy_notebooks,
@@ -37,6 +39,7 @@ def test_notebook_in_jupyterlab(
     name = copy.name
     report = Report(path.stem)
     open_notebook(page, lab, name)
+    folded = page.evaluate(JS_INPUT_HIDDEN)
     report.seconds = run_all(page, timeout=1200)
     page.screenshot(path=str(screenshots / f"{path.stem}-run.png"))
     inspect_outputs(page, report)
@@ -58,4 +61,6 @@ def test_notebook_in_jupyterlab(
         f"{[e['controls'] for e in report.explorers]}",
     )
     problems = report.problems()
+    if folded[:1] != [True] or any(folded[1:]):
+        problems.append(f"only the setup cell's source should be hidden: {folded}")
     assert not problems, "\n".join(problems)
