@@ -12,6 +12,7 @@ notebooks under nbval again, on Colab's versions.)
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason=f"runs live in JupyterLab: {LAB_TEST}")
             )
+
+
+STARTED = time.time()
+TIMES_FILES = {
+    "Colab's stack (tests/test_colab_env.py)": "build/colab-env-times.txt",
+}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the long environment tests measured in this run, and on which Python
+    (they may run in another pytest-xdist process)."""
+    root = Path(__file__).parent
+    for title, name in TIMES_FILES.items():
+        path = root / name
+        if path.exists() and path.stat().st_mtime >= STARTED:
+            terminalreporter.write_line(f"{title}:")
+            for line in path.read_text().splitlines():
+                terminalreporter.write_line(f"  {line}")
