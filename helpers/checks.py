@@ -558,7 +558,7 @@ def check_similar(name_a: str, a, name_b: str, b, *, within: float,
                   over: str = "seeds", seed: int = 0) -> Comparison:
     """Assert that ``a`` and ``b`` score about the same: the interval lies in ±within.
 
-    Introduced for ``01_background``. "No clear difference" is a claim too:
+    Introduced in ``04_rnn``. "No clear difference" is a claim too:
     it holds only when the whole interval of ``mean(a) - mean(b)``
     (:func:`compare`) lies inside ``(-within, +within)``, so that neither can
     be better by more than ``within``. Too few scores give a wide interval,

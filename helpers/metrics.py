@@ -388,10 +388,10 @@ def onset_scores(reference, estimated, *, window: float = 0.05) -> dict:
 def beat_scores(reference, estimated, *, min_beat_time: float = 5.0) -> dict:
     """Beat tracking scores through ``mir_eval.beat``.
 
-    No notebook calls it yet: it scores beat trackers against the chorales'
-    ``beats`` labels (``docs/training.md``, on metrics). As in MIREX, beats before
-    ``min_beat_time`` seconds are ignored (tempo is still settling); pass 0 for
-    short excerpts.
+    Introduced in ``04_rnn``, which scores two beat trackers against the
+    chorales' ``beats`` labels (``docs/training.md``, on metrics). As in MIREX,
+    beats before ``min_beat_time`` seconds are ignored (tempo is still
+    settling); pass 0 for short excerpts.
 
     Parameters
     ----------

@@ -95,8 +95,9 @@ def gradient_vs_lag(rnn: nn.Module, head: nn.Module, X: torch.Tensor,
 def lstm_gates(lstm: nn.LSTM, x: torch.Tensor):
     """An LSTM's gates and cell, recomputed step by step from its own weights.
 
-    Introduced in ``04_rnn``, which writes the LSTM equations out and checks
-    that this loop gives the layer's own output. PyTorch stores the four
+    The same loop as ``lstm_by_hand``, which notebook 04 writes out in full
+    and checks against the layer's own output; this version also returns the
+    input and output gates, and works on the layer's device. PyTorch stores the four
     blocks of ``weight_ih_l0``, ``weight_hh_l0`` and the biases in the order
     input, forget, cell (candidate), output.
 

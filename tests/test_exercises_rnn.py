@@ -3,7 +3,12 @@
 import pytest
 
 from helpers.exercises import EXERCISES, check
-from helpers.exercises.rnn import forget_gate_default, memory_outcome
+from helpers.exercises.rnn import (
+    forget_gate_default,
+    median_width,
+    memory_outcome,
+    width_outcome,
+)
 
 
 @pytest.mark.parametrize("name", ["gru_parameters", "memory_bias", "conv_stack_frames",
@@ -78,3 +83,28 @@ def test_forget_gate_default_verdicts(prediction, observed, right, words, capsys
     assert check("forget_gate_default", prediction, observed=observed) is right
     out = capsys.readouterr().out
     assert words in out and out.count("\n") == 1
+
+
+def test_median_width_is_an_experiment_whose_control_changes_nothing(capsys):
+    ex = EXERCISES["median_width"]
+    assert ex.kind == "experiment" and ex.expected == "lower"
+    assert width_outcome(median_width(61)) == "lower"
+    assert median_width(15) == 0.0  # the control: the notebook's own width
+    assert "flickering frames" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "change, outcome",
+    [(0.05, "higher"), (0.011, "higher"), (0.01, "about the same"),
+     (0.0, "about the same"), (-0.01, "about the same"), (-0.011, "lower"),
+     (-0.2, "lower")],
+)
+def test_width_outcome_uses_the_thresholds_of_the_exercise(change, outcome):
+    assert width_outcome(change) == outcome
+
+
+@pytest.mark.parametrize("prediction, right", [("lower", True), ("higher", False),
+                                               ("about the same", False)])
+def test_median_width_verdicts(prediction, right, capsys):
+    assert check("median_width", prediction, observed=-0.05) is right
+    assert capsys.readouterr().out.count("\n") == 1

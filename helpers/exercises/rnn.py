@@ -29,7 +29,9 @@ __all__ = [
     "memory_outcome",
     "gru_parameters",
     "median_survival",
+    "median_width",
     "memory_bias",
+    "width_outcome",
     "conv_stack_frames",
 ]
 
@@ -327,6 +329,59 @@ def memory_outcome(accuracy: float) -> str:
     return "at chance" if accuracy <= 0.45 else "lower"
 
 
+def median_width(width: int = 61) -> float:
+    """Widen the median filter of the chord probabilities from 15 frames to 61.
+
+    Reference run of experiment exercise ``"median_width"`` of ``04_rnn``,
+    shown by :func:`~helpers.exercises.solution`, on synthetic chords instead
+    of a trained network: a chord sequence whose chords last 10 to 40 frames
+    (0.23 to 0.93 s at 43 frames per second, as a chorale's beats and half
+    bars), and noisy probabilities whose argmax flickers to a wrong chord on
+    about one frame in eight, as the frame-wise network's does.
+
+    Parameters
+    ----------
+    width : int
+        The median filter's width in frames (15 reproduces section 4.4).
+
+    Returns
+    -------
+    float
+        Frame accuracy after the median filter of ``width`` frames minus that
+        after 15 frames.
+    """
+    rng = np.random.default_rng(0)
+    chords = rng.integers(0, 24, 200)                          # 200 chords
+    truth = np.repeat(chords, rng.integers(10, 41, 200))       # (frames,)
+    P = np.eye(25)[truth] * 0.5 + rng.random((len(truth), 25)) * 0.6  # (frames, 25)
+
+    def accuracy(size):
+        return float((median_filter(P, size=(size, 1)).argmax(axis=1) == truth).mean())
+
+    print(f"flickering frames before smoothing: {1 - accuracy(1):.2f}")
+    return accuracy(width) - accuracy(15)
+
+
+def width_outcome(change: float) -> str:
+    """Which outcome an accuracy change shows: more than 0.01 either way, or not.
+
+    Outcome function of experiment exercise ``"median_width"``.
+
+    Parameters
+    ----------
+    change : float
+        Major/minor accuracy with the wider filter minus that with 15 frames.
+
+    Returns
+    -------
+    str
+        ``"higher"``, ``"about the same"`` or ``"lower"``.
+    """
+    if change > 0.01:
+        return "higher"
+    return "lower" if change < -0.01 else "about the same"
+
+
 EXERCISES = (
     Exercise("gru_parameters", gru_parameters, check_gru_parameters, Integral,
              "a whole number of parameters (an int)"),
@@ -351,5 +406,20 @@ EXERCISES = (
         hint=("look at section 4.2's gradient plot: how much gradient reaches "
               "the first frame with forget bias 0, and what 0.5 multiplied "
               "T times is."),
+    ),
+    Exercise(
+        "median_width", median_width, kind="experiment",
+        outcomes=("higher", "about the same", "lower"), outcome_of=width_outcome,
+        expected="lower", expects=Real,
+        answer=("the accuracy change (a number: the widened filter's major/minor "
+                "accuracy minus the 15-frame filter's)"),
+        edit="set width = 61 in the exercise's cell and run it",
+        why=("a median keeps a chord only where it fills most of the window: at "
+             "61 frames (1.4 s) it still removes the flicker, but it also erases "
+             "the real chords shorter than about 31 frames and shifts the "
+             "boundaries of the others, and those frames were right before."),
+        hint=("compare 61 frames with how long the chords of a chorale last (look "
+              "at the reference in the chord plots above), and recall the "
+              "exercise on what a median filter erases."),
     ),
 )
