@@ -22,9 +22,6 @@ __all__ = [
     "check_receptive_field",
     "check_tiny_cnn_parameters",
     "constant_tagger_pr_auc",
-    "dense_reader_every_root",
-    "global_mean_pooling",
-    "invariance_outcome",
     "constant_tagger_roc_auc",
     "receptive_field",
     "tiny_cnn_parameters",
@@ -266,126 +263,6 @@ def check_constant_tagger_pr_auc(answer: float) -> tuple[bool, str]:
     )
 
 
-def _triad_profiles(roots, n: int, seed: int, transpose: int = 0):
-    """Log-CQT profiles of ``n`` major and minor triads, as in ``03_cnn`` section 3.3.
-
-    Returns ``(P [shape=(n, 84)], y [shape=(n,)])``: one dB profile per chord
-    (the time average of its CQT) and its quality (0 major, 1 minor), the chords
-    on random roots from ``roots`` with a random gain per voice.
-    """
-    from ..audio import harmonic_tone
-    from ..features import cqt, to_db
-
-    rng = np.random.default_rng(seed)
-    chords = [(int(rng.choice(roots)), i % 2, rng.uniform(0.3, 1.0, size=3))
-              for i in range(n)]
-    intervals = [(0, 4, 7), (0, 3, 7)]  # major, minor
-    audio = [0.15 * sum(g * harmonic_tone(root + transpose + s, decay=2.0)
-                        for g, s in zip(gains, intervals[q], strict=True))
-             for root, q, gains in chords]
-    P = np.stack([to_db(cqt(a), power=False).mean(axis=1) for a in audio])
-    return P, np.array([q for _, q, _ in chords])
-
-
-def _transposed_accuracy(*, pool: str = "max", roots=(48, 60), n_train: int = 80,
-                         n_test: int = 40, num_epochs: int = 80) -> float:
-    """Section 3.3's experiment with one change: the worse test accuracy on C
-    triads moved up one and two semitones.
-
-    ``pool``: ``"max"`` or ``"mean"`` over positions, or ``"dense"`` (a dense
-    layer reads every position); ``roots``: the training chords' roots (MIDI).
-    """
-    import torch
-    from torch import nn
-
-    from ..training import accuracy_of, fit
-
-    P, y = _triad_profiles(roots, n_train, seed=1)
-    center, scale = P.mean(), P.std()  # training chords only
-
-    def as_input(profiles):
-        return torch.as_tensor((profiles - center) / scale, dtype=torch.float32)[:, None]
-
-    torch.manual_seed(0)
-    conv = nn.Conv1d(1, 6, kernel_size=8)  # (batch, 6, 77)
-    if pool == "dense":
-        model = nn.Sequential(conv, nn.ReLU(), nn.Flatten(), nn.Linear(6 * 77, 2))
-    else:
-        reduce = (lambda h: h.amax(dim=-1)) if pool == "max" else (lambda h: h.mean(dim=-1))
-        model = nn.Sequential(conv, nn.ReLU(), _Lambda(reduce), nn.Linear(6, 2))
-    fit(model, (as_input(P), torch.as_tensor(y)), loss_fn=nn.CrossEntropyLoss(),
-        optimizer=torch.optim.Adam(model.parameters(), lr=1e-2), num_epochs=num_epochs,
-        batch_size=32, progress=False)
-    scores = []
-    for k in (1, 2):
-        P_test, y_test = _triad_profiles((48, 60), n_test, seed=2, transpose=k)
-        scores.append(accuracy_of(model, as_input(P_test), y_test))
-    return min(scores)
-
-
-def _Lambda(f):
-    """A module that applies ``f`` (global pooling inside ``nn.Sequential``)."""
-    from torch import nn
-
-    class Pool(nn.Module):
-        def forward(self, x):
-            return f(x)
-
-    return Pool()
-
-
-def global_mean_pooling() -> float:
-    """Section 3.3 with a global *mean* in place of the global max.
-
-    Reference run of experiment exercise ``"global_mean_pooling"`` of ``03_cnn``,
-    shown by :func:`~helpers.exercises.solution`: the convolution of
-    ``TinyChordCNN``, averaged over all positions, trained on C triads.
-
-    Returns
-    -------
-    float
-        The worse test accuracy on C triads moved up one and two semitones.
-    """
-    return _transposed_accuracy(pool="mean")
-
-
-def dense_reader_every_root() -> float:
-    """Section 3.3's position-reading model, trained on triads on every root.
-
-    Reference run of experiment exercise ``"dense_reader_every_root"`` of
-    ``03_cnn``: ``PositionalCNN`` trained on triads on all twelve roots of
-    C3 to B3 instead of C only.
-
-    Returns
-    -------
-    float
-        The worse test accuracy on C triads moved up one and two semitones.
-    """
-    return _transposed_accuracy(pool="dense", roots=tuple(range(48, 60)))
-
-
-def invariance_outcome(accuracy: float) -> str:
-    """Which outcome a transposed-chord accuracy shows (chance is 0.5).
-
-    Outcome function of the experiment exercises ``"global_mean_pooling"`` and
-    ``"dense_reader_every_root"``.
-
-    Parameters
-    ----------
-    accuracy : float
-        The worse accuracy on chords moved up one and two semitones.
-
-    Returns
-    -------
-    str
-        ``"stays high"`` (at least 0.85), ``"near chance"`` (at most 0.65) or
-        ``"in between"``.
-    """
-    if accuracy >= 0.85:
-        return "stays high"
-    return "near chance" if accuracy <= 0.65 else "in between"
-
-
 EXERCISES = (
     Exercise("receptive_field", receptive_field, check_receptive_field, Integral,
              "a whole number of input cells (an int)"),
@@ -395,36 +272,4 @@ EXERCISES = (
              check_constant_tagger_roc_auc, Real, "a number between 0 and 1"),
     Exercise("constant_tagger_pr_auc", constant_tagger_pr_auc,
              check_constant_tagger_pr_auc, Real, "a number between 0 and 1"),
-    Exercise(
-        "global_mean_pooling",
-        solution=global_mean_pooling,
-        kind="experiment",
-        outcomes=("stays high", "in between", "near chance"),
-        outcome_of=invariance_outcome,
-        expected="stays high",
-        expects=Real,
-        answer="the worse accuracy on the transposed chords (a number: moved)",
-        edit='set pool_exercise = "mean" in the exercise\'s cell and run it',
-        why=("the mean over positions, like the max, forgets where a pattern was: "
-             "shifting the input shifts the feature maps and leaves their mean "
-             "alone (up to the edges)."),
-        hint=("does the mean of a feature map change when the map is shifted by a "
-              "position or two?"),
-    ),
-    Exercise(
-        "dense_reader_every_root",
-        solution=dense_reader_every_root,
-        kind="experiment",
-        outcomes=("stays high", "in between", "near chance"),
-        outcome_of=invariance_outcome,
-        expected="stays high",
-        expects=Real,
-        answer="the worse accuracy on the transposed chords (a number: moved)",
-        edit="set train_roots = range(48, 60) in the exercise's cell and run it",
-        why=("the dense layer still reads positions, but now it has seen chords at "
-             "every position the test uses: the data taught what the architecture "
-             "did not."),
-        hint=("the test chords sit on C#, D and their octaves: has the model seen "
-              "chords there during training?"),
-    ),
 )
