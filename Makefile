@@ -1,13 +1,16 @@
 # Two commands do everything (see README.md); both create or reuse .venv.
 #   make notebooks   execute all notebooks headless, write build/ (FULL=1: full mode)
 #   make test        unit tests, the Colab-pinned environment (tests/test_colab_env.py),
-#                    then every notebook under nbval (quick mode)
+#                    every notebook live in JupyterLab (or, without Chromium, under
+#                    nbval), in quick mode, on TEST_WORKERS processes
 #   make lab         open the notebooks in JupyterLab
 #   make site        the reading site from the committed notebooks: build/site/index.html
 #   make test-browser  only the browser tests (JupyterLab and the site, in Chromium)
 .PHONY: notebooks test lab venv lint site test-browser
 
 FULL ?= 0
+# Test processes (pytest-xdist); each test file runs whole in one of them.
+TEST_WORKERS ?= 2
 
 EXTRAS ?= test
 
@@ -19,7 +22,8 @@ notebooks: venv
 
 test: venv
 	@MIRDL_QUICK=1 MIRDL_STATIC=1 .venv/bin/python -m pytest tests notebooks \
-		--nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+		--nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: venv
 	@.venv/bin/ruff check helpers tests benchmarks scripts notebooks

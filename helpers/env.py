@@ -106,7 +106,7 @@ def quick_mode() -> bool:
 def set_quick_mode(on: bool = True) -> bool:
     """Switch quick mode on or off for this process and its children.
 
-    No notebook calls it; README shows it to readers who run a notebook by hand.
+    No notebook calls it; README shows it to readers who run a notebook on Colab.
     """
     os.environ[QUICK_ENV] = "1" if on else "0"
     return on

@@ -389,7 +389,7 @@ def beat_scores(reference, estimated, *, min_beat_time: float = 5.0) -> dict:
     """Beat tracking scores through ``mir_eval.beat``.
 
     No notebook calls it yet: it scores beat trackers against the chorales'
-    ``beats`` labels (README, "Metrics"). As in MIREX, beats before
+    ``beats`` labels (``docs/training.md``, on metrics). As in MIREX, beats before
     ``min_beat_time`` seconds are ignored (tempo is still settling); pass 0 for
     short excerpts.
 

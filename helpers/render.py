@@ -94,7 +94,8 @@ def program_name(program: int) -> str:
 def midi_from_notes(tracks, *, end: float | None = None):
     """Build a ``pretty_midi.PrettyMIDI`` from plain note lists.
 
-    Used by :func:`render_tracks`; README (the MIDI renderer) explains ``end``.
+    Used by :func:`render_tracks`; ``docs/datasets.md`` (the synthesizer)
+    explains ``end``.
 
     Parameters
     ----------

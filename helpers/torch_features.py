@@ -139,8 +139,8 @@ def torch_stft_magnitude(y, *, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH,
                          power: float = 1.0):
     """Batched STFT magnitude (``power=1``) or power (``power=2``) in PyTorch.
 
-    No notebook calls it: part of the PyTorch path that README's module table
-    lists (STFT, mel, log-mel, MFCC).
+    No notebook calls it: part of the PyTorch path that the module table of
+    ``docs/package.md`` lists (STFT, mel, log-mel, MFCC).
 
     Parameters
     ----------
@@ -162,7 +162,8 @@ def torch_mel_spectrogram(y, *, sr: int = SR, n_fft: int = N_FFT,
                           hop_length: int = HOP_LENGTH, n_mels: int = N_MELS):
     """Batched power mel spectrogram in PyTorch (librosa's filterbank).
 
-    The body of :func:`torch_log_mel`; the PyTorch path of README's module table.
+    The body of :func:`torch_log_mel`; the PyTorch path of the module table
+    in ``docs/package.md``.
 
     Returns
     -------
@@ -204,8 +205,8 @@ def torch_mfcc(y, *, sr: int = SR, n_mfcc: int = N_MFCC, n_fft: int = N_FFT,
                hop_length: int = HOP_LENGTH, n_mels: int = N_MELS):
     """Batched MFCC in PyTorch; matches :func:`mfcc` per item.
 
-    No notebook calls it: part of the PyTorch path that README's module table
-    lists (STFT, mel, log-mel, MFCC).
+    No notebook calls it: part of the PyTorch path that the module table of
+    ``docs/package.md`` lists (STFT, mel, log-mel, MFCC).
 
     Returns
     -------

@@ -6,10 +6,12 @@
 The pages are the committed notebooks as they are (the full-mode run; nothing is
 executed), converted with nbconvert's JupyterLab template, so they look like the
 notebook in JupyterLab: code, printed output, figures and audio players. Added:
-an index page with the four parts and what each teaches (the table in
-README.md), previous/next links on every page, and MathJax served from the
-site itself (copied from the ``jupyter-server-mathjax`` package), so that the
-maths renders without a network. The template's other CDN scripts (require.js,
+an index page with the four parts and what each teaches (the list in each
+notebook's first cell, as in README's table: ``scripts/notebook_index.py``), the
+Colab setup cell folded to its title (a ``<details>`` that opens to the code),
+previous/next links on every page, and MathJax served from the site itself
+(copied from the ``jupyter-server-mathjax`` package), so that the maths renders
+without a network. The template's other CDN scripts (require.js,
 mermaid) are left out: static pages without widgets need neither.
 """
 
@@ -23,6 +25,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from notebook_index import inline_html, parts
+from notebook_tools import is_setup_cell
 
 # MathJax 2 from jupyter_server_mathjax: its combined TeX/HTML-CSS configuration,
 # with the STIX-Web fonts (the package ships no TeX web fonts); no extension that
@@ -49,6 +55,9 @@ nav.site-nav { display: flex; justify-content: space-between; gap: 1em;
   border-top: 1px solid #ddd; border-bottom: 1px solid #ddd; }
 nav.site-nav a { text-decoration: none; }
 nav.site-nav span { min-width: 12em; }
+details.site-folded > summary { cursor: pointer; color: #555;
+  font-family: system-ui, sans-serif; font-size: 0.9em;
+  padding: 0.3em 0 0.3em calc(var(--jp-cell-prompt-width, 64px) + 4px); }
 """
 TEMPLATE = (
     "{%- extends 'index.html.j2' -%}\n"
@@ -61,6 +70,12 @@ TEMPLATE = (
     "{%- endblock body_header -%}\n"
     "{% block body_footer %}{{ resources.site_nav }}{{ super() }}"
     "{% endblock body_footer %}\n"
+    # a cell whose source JupyterLab hides (the Colab setup cell) is folded to
+    # one line, its title, that opens to the code
+    "{% block input_group -%}{%- if cell.metadata.site_summary -%}"
+    '<details class="site-folded"><summary>{{ cell.metadata.site_summary | e }}'
+    "</summary>{{ super() }}</details>"
+    "{%- else -%}{{ super() }}{%- endif -%}{% endblock input_group %}\n"
 )
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -71,8 +86,9 @@ INDEX = """<!DOCTYPE html>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto;
   padding: 0 1em; line-height: 1.5; color: #222; }}
-li {{ margin-bottom: 0.8em; }}
-.what {{ color: #444; }}
+ol.parts > li {{ margin-bottom: 1em; }}
+ol.parts > li > a {{ font-weight: 600; }}
+.what {{ color: #444; margin: 0.3em 0 0; padding-left: 1.2em; }}
 </style>
 </head>
 <body>
@@ -102,15 +118,14 @@ def mathjax_folder() -> Path:
     return Path(jupyter_server_mathjax.__file__).parent / "static"
 
 
-def parts_from_readme() -> dict[str, str]:
-    """What each notebook teaches: the README's table, as HTML (with its code)."""
-    parts = {}
-    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\| \[`(\d\d_\w+)`\]\([^)]*\) \| (.+) \|$", line)
-        if match:
-            what = html.escape(match[2])
-            parts[match[1]] = re.sub(r"`([^`]+)`", r"<code>\1</code>", what)
-    return parts
+def teaches_html(paths: list[Path]) -> dict[str, str]:
+    """What each notebook teaches, as an HTML list: the bullets of its first cell
+    (``scripts/notebook_index.py``, which README's table is made from too)."""
+    found = {}
+    for part in parts(paths):
+        items = "".join(f"<li>{inline_html(t)}</li>" for t in part.teaches)
+        found[part.stem] = f'<ul class="what">{items}</ul>'
+    return found
 
 
 def intro_from_readme() -> tuple[str, str]:
@@ -119,6 +134,21 @@ def intro_from_readme() -> tuple[str, str]:
     first = html.escape(text.split("\n\n")[1].replace("\n", " "), quote=False)
     first = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r'<a href="\2">\1</a>', first)
     return title, first
+
+
+def folded_summary(cell) -> str | None:
+    """The one line a folded code cell shows on the site, or None if it is shown.
+
+    A cell is folded when JupyterLab hides its source (``"jupyter":
+    {"source_hidden": true}``) or when it is the Colab setup cell; the line is
+    its Colab form title (``#@title ...``) or else its first line.
+    """
+    hidden = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    if cell.cell_type != "code" or not (hidden or is_setup_cell(cell)):
+        return None
+    first = cell.source.splitlines()[0] if cell.source else ""
+    title = re.sub(r"^#\s*@title\s*|^#\s*", "", first)
+    return re.sub(r"\s*\{[^}]*\}\s*$", "", title).strip() or "Code"
 
 
 def title_of(nb) -> str:
@@ -164,6 +194,9 @@ def build(out: Path, paths: list[Path]) -> list[str]:
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = BADGE.sub(r"[Open in Colab](\1)", cell.source)
+            summary = folded_summary(cell)
+            if summary:
+                cell.metadata["site_summary"] = summary
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.name == "stderr":
                     warnings.append(f"{path.name}: stderr output: {output.text[:80]!r}")
@@ -175,11 +208,10 @@ def build(out: Path, paths: list[Path]) -> list[str]:
         }
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         (out / f"{path.stem}.html").write_text(body, encoding="utf-8")
-    teaches = parts_from_readme()
+    teaches = teaches_html(paths)
     title, intro = intro_from_readme()
     items = "\n".join(
-        f'<li><a href="{stem}.html">{html.escape(name)}</a><br>'
-        f'<span class="what">{teaches.get(stem, "")}</span></li>'
+        f'<li><a href="{stem}.html">{html.escape(name)}</a>\n{teaches[stem]}</li>'
         for stem, name in pages
     )
     index = INDEX.format(title=html.escape(title), intro=intro, parts=items)

@@ -11,7 +11,9 @@ match).
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -24,6 +26,9 @@ __all__ = [
     "REPO_ENV",
     "colab_badge_source",
     "setup_cell_source",
+    "SETUP_METADATA",
+    "SETUP_TITLE",
+    "is_setup_cell",
     "sync_colab_cells",
     "clean_notebook",
     "collect_checks",
@@ -37,7 +42,14 @@ REPO_URL = tomllib.loads(_PYPROJECT.read_text())["project"]["urls"]["Repository"
 #: Environment variable that points the setup cell at another copy (tests).
 REPO_ENV = "MIRDL_REPO"
 
-_SETUP_MARK = "# Colab setup"
+#: First line of the setup cell: a Colab form title, so Colab shows this line
+#: and hides the code (``{ display-mode: "form" }``); the older first line
+#: (``# Colab setup: ...``) is still recognised when syncing.
+SETUP_TITLE = "Colab setup: install the helpers (does nothing outside Colab)"
+_SETUP_MARKS = ("#@title Colab setup", "# Colab setup")
+#: Metadata of the setup cell: collapsed to its title on Colab (a form cell) and
+#: in JupyterLab (hidden source, one click shows it); it still runs first.
+SETUP_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}}
 _BADGE_MARK = "colab-badge.svg"
 
 
@@ -61,8 +73,13 @@ def setup_cell_source() -> str:
     is needed. It prints one line naming what it installed. Colab draws
     ipywidgets 7 (what it ships) with its own widget manager; ipywidgets 8
     needs the custom widget manager, so the cell turns it on for 8 only.
+
+    Its first line is a Colab form title (``#@title``): with the cell metadata
+    :data:`SETUP_METADATA`, Colab and JupyterLab show that line and keep the
+    code one click away.
     """
-    return f'''{_SETUP_MARK}: install this tutorial's helpers. Does nothing elsewhere.
+    title = f'#@title {SETUP_TITLE} {{ display-mode: "form" }}'
+    return f'''{title}
 import importlib
 import os
 import subprocess
@@ -100,8 +117,17 @@ def _source(cell) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+def is_setup_cell(cell) -> bool:
+    """True for the Colab setup cell (as generated now, or by an older version)."""
+    return cell["cell_type"] == "code" and _source(cell).startswith(_SETUP_MARKS)
+
+
 def sync_colab_cells(nb) -> bool:
-    """Rewrite the badge and the setup cell of ``nb`` in place; True if changed."""
+    """Rewrite the badge and the setup cell of ``nb`` in place; True if changed.
+
+    The setup cell gets :func:`setup_cell_source` and the metadata
+    :data:`SETUP_METADATA` (its other metadata, such as tags, is kept).
+    """
     name = nb["metadata"].get("mirdl", {}).get("name")
     changed = False
     for cell in nb["cells"]:
@@ -114,9 +140,13 @@ def sync_colab_cells(nb) -> bool:
             )
             if new != src:
                 cell["source"], changed = new, True
-        if cell["cell_type"] == "code" and src.startswith(_SETUP_MARK):
+        if is_setup_cell(cell):
             if src != setup_cell_source():
                 cell["source"], changed = setup_cell_source(), True
+            metadata = cell.setdefault("metadata", {})
+            for key, value in SETUP_METADATA.items():
+                if metadata.get(key) != value:
+                    metadata[key], changed = value, True
     return changed
 
 
@@ -124,12 +154,16 @@ _KEEP_METADATA = {"kernelspec", "language_info", "mirdl"}
 
 
 def clean_notebook(nb) -> None:
-    """Drop stale metadata (widget state, timings, UI flags) from ``nb`` in place."""
+    """Drop stale metadata (widget state, timings, UI flags) from ``nb`` in place.
+
+    Cells keep their tags; the setup cell keeps its collapsed view too.
+    """
     nb["metadata"] = {k: v for k, v in nb["metadata"].items() if k in _KEEP_METADATA}
     nb["metadata"].get("language_info", {}).pop("version", None)
     for cell in nb["cells"]:
+        keep = {"tags", *SETUP_METADATA} if is_setup_cell(cell) else {"tags"}
         cell["metadata"] = {
-            k: v for k, v in cell.get("metadata", {}).items() if k == "tags"
+            k: v for k, v in cell.get("metadata", {}).items() if k in keep
         }
         for output in cell.get("outputs", []):
             output.get("metadata", {}).pop("execution", None)
@@ -160,6 +194,23 @@ class NotebookRun:
     error: str | None = None
 
 
+def _local_kernel(folder):
+    """Configuration for a kernel that talks over Unix sockets in ``folder``.
+
+    Over TCP (jupyter_client's default) ipykernel 7 logs "Kernel is running over
+    TCP without encryption" to the terminal once per notebook; a local socket
+    needs no encryption, and the first run prints nothing but our own lines.
+    Windows has no Unix sockets there, so it keeps TCP.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    if os.name == "posix":
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(folder, "kernel")
+    return config
+
+
 def execute_notebook(path, *, timeout: int = 1200, cwd=None):
     """Execute the notebook at ``path`` headless; return ``(nb, NotebookRun)``.
 
@@ -172,18 +223,20 @@ def execute_notebook(path, *, timeout: int = 1200, cwd=None):
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd or path.parent)}},
-    )
     start = time.perf_counter()
     error = None
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+    with tempfile.TemporaryDirectory() as sockets:
+        client = NotebookClient(
+            nb,
+            config=_local_kernel(sockets),
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or path.parent)}},
+        )
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
     run = NotebookRun(path, time.perf_counter() - start, collect_checks(nb), error)
     return nb, run
 

@@ -2,7 +2,7 @@
 
     python scripts/run_notebooks.py                 # every notebook, to build/
     python scripts/run_notebooks.py 02_audio_representations --inplace
-    python scripts/run_notebooks.py --sync          # only rewrite Colab cells
+    python scripts/run_notebooks.py --sync          # only rewrite generated parts
 
 Quick or full mode follows ``MIRDL_QUICK``, read by ``helpers.env.quick_mode``
 as the notebooks read it (``make notebooks`` sets it; ``make notebooks FULL=1``
@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
+import notebook_index
 from helpers.env import quick_mode
 from notebook_tools import clean_notebook, execute_notebook, sync_colab_cells
 
@@ -37,7 +38,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--sync",
         action="store_true",
-        help="only rewrite the Colab badge and setup cells",
+        help="only rewrite the Colab badge and setup cells, and README's table",
     )
     args = parser.parse_args(argv)
 
@@ -56,7 +57,7 @@ def main(argv=None) -> int:
             if sync_colab_cells(nb):
                 nbformat.write(nb, path)
                 print(f"synced {path.name}")
-        return 0
+        return notebook_index.main(["--write"])
 
     os.environ.setdefault("MIRDL_STATIC", "1")
     mode = "quick" if quick_mode() else "full"

@@ -1,8 +1,8 @@
 """A walk through the bad inputs a learner gives: each raises a project error.
 
-README's bad-input paragraph lists integer or NaN audio, empty or stereo
-signals, a non-positive sample rate, ``n_fft`` longer than the signal, a
-missing or corrupt file; a review added the defects of issue 24. Every one
+The bad-input paragraph of ``docs/package.md`` lists integer or NaN audio,
+empty or stereo signals, a non-positive sample rate, ``n_fft`` longer than the
+signal, a missing or corrupt file; a review added the defects of issue 24. Every one
 must raise :class:`~helpers.errors.ParameterError` or a sibling (the project's
 exceptions) whose message names the argument and says what was expected or
 what to do, never a bare ``TypeError``, ``KeyError`` or PyTorch's own words.
@@ -69,7 +69,7 @@ def _foreign_checkpoint(tmp_path):
 
 
 BAD_INPUTS = {
-    # README's paragraph
+    # docs/package.md's paragraph
     "integer audio": (lambda tmp: log_mel((Y * 32768).astype(np.int16)), "y"),
     "NaN audio": (lambda tmp: log_mel(np.where(Y > 0.05, np.nan, Y)), "y"),
     "empty signal": (lambda tmp: log_mel(Y[:0]), "y"),

@@ -41,7 +41,7 @@ from helpers.datasets import (
 from helpers.datasets import chorales as chorales_module
 from helpers.datasets import notes as notes_module
 from helpers.datasets import styles as styles_module
-from helpers.datasets.cache import dataset_dir, sha256_file, verify
+from helpers.datasets.cache import dataset_dir, read_manifest, sha256_file, verify
 from helpers.errors import DatasetError, ParameterError
 from helpers.render import soundfont_path
 
@@ -145,6 +145,30 @@ def test_killed_build_resumes_to_identical_checksums(tiny, monkeypatch, tmp_path
     monkeypatch.setenv("MIRDL_DATA", str(tmp_path / "clean"))  # notes parse nothing
     clean = build("notes", quick=True, progress=False, workers=1)["notes"]
     assert _checksums(resumed) == _checksums(clean)
+
+
+def test_two_processes_building_one_folder_take_turns(tiny):
+    """Two notebooks started together (a class, or two test workers) share a data
+    folder: the second waits for the first's build, then finds it done; one
+    process renders, both get the same intact dataset."""
+    script = (
+        "from helpers.datasets import build, notes, chorales, styles; "
+        f"{TINY}; m = build('notes', quick=True, progress=False, workers=1)['notes']; "
+        "print(round(m['stats']['build_seconds'], 3))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], env=env, cwd=REPO,
+                         stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [proc.communicate(timeout=300)[0] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0]
+    # The waiter returns the first build's manifest, build time and all.
+    assert outs[0] == outs[1]
+    root = dataset_dir(DATASETS["notes"], quick=True)
+    assert verify(root, read_manifest(root)) == []
+    assert not list(root.rglob("*.tmp")) and not (root / "journal.jsonl").exists()
 
 
 def _quiet_soundfont(path: Path) -> Path:
@@ -525,8 +549,8 @@ def test_styles_keep_pieces_long_enough_at_the_fastest_tempo():
 
 def test_every_dataset_is_registered_once_with_its_sources_first():
     """One protocol, one registry: a derived dataset comes after its sources,
-    and README's table of datasets lists every registered name."""
-    readme = (REPO / "README.md").read_text()
+    and the table of datasets in docs/datasets.md lists every registered name."""
+    readme = (REPO / "docs" / "datasets.md").read_text()
     table = readme.split("| dataset | task (notebook) |")[1].split("\n\n")[0]
     names = list(DATASETS)
     for name, dataset in DATASETS.items():

@@ -15,11 +15,14 @@ import run_notebooks
 from notebook_tools import (
     REPO_ENV,
     REPO_URL,
+    SETUP_METADATA,
+    SETUP_TITLE,
     NotebookRun,
     clean_notebook,
     colab_badge_source,
     load,
     setup_cell_source,
+    sync_colab_cells,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,8 +46,40 @@ def test_notebook_opens_with_title_badge_and_setup_cell(path):
     assert first.startswith("# "), "the first cell is the title"
     assert colab_badge_source(path.name) in first
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert _source(code[0]) == setup_cell_source()
+    assert _source(code[0]) == setup_cell_source(), "run run_notebooks.py --sync"
     assert "import" in _source(code[1]) and "helpers" in _source(code[1])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_setup_cell_is_folded_to_its_title(path):
+    """Colab shows a form cell's title and hides its code; JupyterLab hides the
+    source; both still run it first (python scripts/run_notebooks.py --sync)."""
+    nb = load(path)
+    setup = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    metadata = setup["metadata"]
+    assert metadata.get("cellView") == "form", "run run_notebooks.py --sync"
+    assert metadata.get("jupyter", {}).get("source_hidden") is True
+    assert _source(setup).splitlines()[0].startswith(f"#@title {SETUP_TITLE}")
+
+
+def test_sync_writes_the_setup_cell_and_its_metadata():
+    """An old setup cell (``# Colab setup: ...``, no metadata) is rewritten, its
+    tags kept; cleaning a notebook keeps the folded view."""
+    old = "# Colab setup: install this tutorial's helpers.\nprint(1)"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 1. T"),
+        nbformat.v4.new_code_cell(old, metadata={"tags": ["x"], "scrolled": True}),
+        nbformat.v4.new_code_cell("import helpers", metadata={"cellView": "form"}),
+    ])
+    assert sync_colab_cells(nb)
+    setup = nb.cells[1]
+    assert setup.source == setup_cell_source()
+    assert setup.metadata["tags"] == ["x"]
+    assert {k: setup.metadata[k] for k in SETUP_METADATA} == SETUP_METADATA
+    assert not sync_colab_cells(nb), "a second sync changes nothing"
+    clean_notebook(nb)
+    assert setup.metadata == {"tags": ["x"], **SETUP_METADATA}
+    assert nb.cells[2].metadata == {}, "other cells keep only their tags"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -129,6 +164,29 @@ def test_run_notebooks_reads_the_mode_as_the_notebooks_do(
     out = capsys.readouterr().out
     assert f"Executing 1 notebooks in {mode} mode" in out
     assert (tmp_path / NOTEBOOKS[0].name).exists()
+
+
+def test_headless_run_prints_only_its_own_lines(tmp_path):
+    """The runner's kernel speaks over a local socket: nothing from the kernel's log
+    (ipykernel's "Kernel is running over TCP without encryption" was the first
+    thing ``make notebooks`` printed) reaches the terminal, and the run's own
+    outputs are intact."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    script = (
+        "import sys; sys.path[:0] = [{root!r}, {scripts!r}]\n"
+        "from notebook_tools import execute_notebook\n"
+        "nb, run = execute_notebook({path!r}, timeout=120)\n"
+        "print(run.error, nb.cells[0].outputs[0]['text'].strip())\n"
+    ).format(root=str(ROOT), scripts=str(ROOT / "scripts"), path=str(path))
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "None 42"
+    assert "encryption" not in out.stderr, out.stderr
+    assert out.stderr.strip() == "", out.stderr
 
 
 def test_code_and_notebooks_are_ruff_clean():

@@ -37,6 +37,7 @@ cache, and a manifest whose key differs is never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -255,11 +256,9 @@ def build_dataset(dataset, *, quick: bool, seed: int = 0, soundfont=None,
     dataset's ``options``; ``verify_checksums=False`` only checks that an
     existing build's files have their recorded sizes, instead of their
     SHA-256 (a few hundred MB a second). The datasets it is derived from are
-    built first.
+    built first. Builds of one folder by several processes take turns.
     """
-    from tqdm.auto import tqdm
-
-    t0, name = time.perf_counter(), dataset.name
+    t0 = time.perf_counter()
     seed, options = integer(seed, "seed", low=0), _options(dataset, options)
     sources = _sources(dataset, quick=quick, seed=seed, soundfont=soundfont,
                        build_missing=True, progress=progress)
@@ -271,6 +270,46 @@ def build_dataset(dataset, *, quick: bool, seed: int = 0, soundfont=None,
         if ok:
             return manifest
     root.mkdir(parents=True, exist_ok=True)
+    with _building(root):
+        # Another process may have finished this build while we waited.
+        manifest = read_manifest(root)
+        if manifest is not None and manifest.get("key") == key and (
+            _intact(root, manifest) and not verify(root, manifest)
+        ):
+            return manifest
+        return _build_locked(dataset, root, key, sources, quick, seed, soundfont,
+                             progress, workers, options, t0)
+
+
+@contextlib.contextmanager
+def _building(root: Path):
+    """Hold ``root``'s build lock: one builder per folder, the others wait.
+
+    Two notebooks started together in a class, or two test processes, share a
+    data folder; the second waits for the first's build and then finds it done.
+    An advisory ``flock`` on ``root/.lock`` ends with its process, so a killed
+    build never leaves a stale lock. Where ``fcntl`` is missing (Windows) builds
+    are not locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here
+        yield
+        return
+    with open(root / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build_locked(dataset, root, key, sources, quick, seed, soundfont, progress,
+                  workers, options, t0) -> dict:
+    """The body of :func:`build_dataset`, run under the folder's build lock."""
+    from tqdm.auto import tqdm
+
+    name = dataset.name
     known = _known_checksums(root, key)
     source_items = {n: _items(m, "all", "split") for n, m in sources.items()}
     items, info = dataset.plan(quick, seed, **source_items, **options)

@@ -4,7 +4,7 @@ The registry is the one list of datasets: ``build()`` builds them in this order
 (a derived dataset after its sources), ``python -m helpers.datasets build``
 prints a row for each, and the leakage test checks each one's split. Adding a
 dataset takes its own module (a :class:`~helpers.datasets.cache.Dataset` and a
-loader), one line here and a row of README's table.
+loader), one line here and a row of the table in ``docs/datasets.md``.
 """
 
 from __future__ import annotations

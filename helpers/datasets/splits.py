@@ -96,9 +96,9 @@ def group_split(
 def check_group_split(groups: Sequence, splits: Sequence) -> None:
     """Raise ``ParameterError`` if any group appears in more than one split.
 
-    The check behind README's "leakage-safe" guarantee: the tests run it on every
-    dataset; run it on splits of your own data. Introduced in
-    ``02_audio_representations``."""
+    The check behind the "leakage-safe" guarantee of ``docs/datasets.md``: the
+    tests run it on every dataset; run it on splits of your own data. Introduced
+    in ``02_audio_representations``."""
     seen: dict = {}
     for g, s in zip(groups, splits, strict=False):
         if seen.setdefault(g, s) != s:

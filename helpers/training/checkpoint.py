@@ -31,7 +31,7 @@ class Checkpoint:
         Saved too, e.g. a learning-rate scheduler. Model, optimizer, gradient
         scaler, history, best weights and random generators always are.
 
-    Not used by the notebooks: for long runs (README, "Training with fit").
+    Not used by the notebooks: for long runs (``docs/training.md``).
     """
 
     def __init__(self, path, *stateful):

@@ -449,7 +449,7 @@ def evaluate(model: nn.Module, data, *, loss_fn=None, metrics=None, batch_size=2
              amp="auto") -> dict[str, float]:
     """Loss and metrics of ``model`` on ``data``, in ``eval()`` mode.
 
-    No notebook calls it: README ("Training with fit") scores a test set with it.
+    No notebook calls it: ``docs/training.md`` scores a test set with it.
 
     Parameters
     ----------

@@ -32,6 +32,10 @@ def pytest_runtest_logreport(report):
     if Path(report.fspath).resolve().parent == HERE:
         SECONDS["total"] += report.duration
         SECONDS["tests"] += report.when == "call"
+        # A test's summary line, as a property: it reaches this hook in the
+        # main process also when pytest-xdist runs the test in a worker.
+        if report.when == "call":
+            SUMMARY.extend(v for k, v in report.user_properties if k == "summary")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -197,6 +197,9 @@ JS_CELLS = """() => {
   }
   return out;
 }"""
+#: Per code cell, whether JupyterLab shows its source folded (the setup cell).
+JS_INPUT_HIDDEN = """() => window.jupyterapp.shell.currentWidget.content.widgets
+  .filter((w) => w.model.type === 'code').map((w) => w.inputHidden)"""
 JS_AUDIO = """async () => {
   const players = [...document.querySelectorAll('.jp-Notebook audio')];
   const wait = (a) => new Promise((done) => {

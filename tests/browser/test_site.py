@@ -5,8 +5,10 @@ through ``file://`` URLs, as a reader who downloaded it would; any request for
 something outside the site (a CDN, the Colab badge) is refused and fails the
 test. Each page: every audio player loads, every image loads, the maths is
 typeset by the site's own MathJax with no TeX error and no raw ``$...$`` left,
-no stderr box, no widget placeholder, and previous/next links that lead to the
-neighbouring pages.
+no stderr box, no widget placeholder, the Colab setup cell folded to its one-line
+title (a closed ``<details>``), and previous/next links that lead to the
+neighbouring pages. The index lists, under each part, the bullets of the
+notebook's first cell.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import re
 
 import pytest
 from build_site import build
-from labdriver import JS_AUDIO, JS_IMAGES, ROOT, SUMMARY
+from labdriver import JS_AUDIO, JS_IMAGES, ROOT
+
+from notebook_index import parts
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -73,12 +77,15 @@ def test_index_lists_the_four_parts(site, offline_page, screenshots):
         f"{p.stem}.html" for p in NOTEBOOKS]
     what = page.locator("ol.parts .what").all_inner_texts()
     assert len(what) == len(NOTEBOOKS) and all(len(w) > 20 for w in what)
+    bullets = [page.locator("ol.parts > li").nth(i).locator(".what li").count()
+               for i in range(len(NOTEBOOKS))]
+    assert bullets == [len(part.teaches) for part in parts(NOTEBOOKS)]
     page.screenshot(path=str(screenshots / "site-index.png"), full_page=True)
     assert not page.refused
 
 
 @pytest.mark.parametrize("i", range(len(NOTEBOOKS)), ids=[p.stem for p in NOTEBOOKS])
-def test_site_page(i, site, offline_page, screenshots):
+def test_site_page(i, site, offline_page, screenshots, record_property):
     out, warnings = site
     page = offline_page
     stem = NOTEBOOKS[i].stem
@@ -91,8 +98,11 @@ def test_site_page(i, site, offline_page, screenshots):
     if first_maths.count():
         first_maths.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots / f"site-{stem}-maths.png"))
-    SUMMARY.append(f"{stem} on the site: {len(audio)} players, {len(images)} images, "
-          f"{maths.get('typeset')} formulas typeset")
+    record_property(
+        "summary",
+        f"{stem} on the site: {len(audio)} players, {len(images)} images, "
+        f"{maths.get('typeset')} formulas typeset",
+    )
     problems = [w for w in warnings if w.startswith(NOTEBOOKS[i].name)]
     problems += [f"refused to fetch {url}" for url in page.refused]
     problems += [f"audio player {a['index']} does not load: {a}" for a in audio
@@ -108,6 +118,13 @@ def test_site_page(i, site, offline_page, screenshots):
     for text in ("Error displaying widget", "Failed to display Jupyter Widget"):
         if page.get_by_text(text).count():
             problems.append(f"a widget placeholder: {text!r}")
+    folded = page.locator("details.site-folded")
+    summaries = folded.locator("summary").all_inner_texts()
+    if len(summaries) != 1 or not summaries[0].startswith("Colab setup"):
+        problems.append(f"the setup cell is not folded to one line: {summaries}")
+    elif folded.get_attribute("open") is not None or folded.locator(
+            ".jp-InputArea").is_visible():
+        problems.append("the folded setup cell shows its code")
     stderr = page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count()
     if stderr:
         problems.append(f"{stderr} stderr boxes")
