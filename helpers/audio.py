@@ -316,6 +316,9 @@ def _player_class():
             super().__init__(*args, **kwargs)
             self.caption = caption
 
+        def __repr__(self):  # the text a notebook shows where HTML is not drawn
+            return f"[audio: {self.caption}]" if self.caption else "[audio]"
+
         def _repr_html_(self):
             from html import escape
 

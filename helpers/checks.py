@@ -180,7 +180,7 @@ def check_greater(name_a: str, a, name_b: str, b, margin: float = 0.0, *,
                   unit: str = "") -> bool:
     """Assert ``a > b + margin``: an ordering between two measured numbers.
 
-    Introduced in ``01_background``. Prints a sentence such as ``✔ notes as
+    Introduced in ``02_audio_representations``. Prints a sentence such as ``✔ notes as
     trained above delayed: 0.92 against 0.41, a gap of 0.51, more than 0.15``.
     Two numbers from one run describe that run; to claim that one method is
     better than another, use :func:`check_better` on several runs.

@@ -238,7 +238,8 @@ def plot_confusion_matrix(cm, class_names=None, *, ax=None,
 
 
 def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
-              ylim=(0, 1.05), logy: bool = False, title=None, colors=None):
+              ylim=(0, 1.05), logy: bool = False, title=None, colors=None,
+              values: bool = False):
     """Bars of scores: one bar per name, or groups of bars, one colour per series.
 
     Introduced in ``01_background``; notebooks 03 and 04 draw their tables of
@@ -259,6 +260,9 @@ def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
         A logarithmic y axis (``ylim`` is then ignored).
     colors : list of str, optional
         One colour per bar, with one bar per name (default: one each).
+    values : bool
+        Write each bar's height above it (two decimals), so that a bar of
+        height 0 still shows.
 
     Returns
     -------
@@ -287,8 +291,11 @@ def plot_bars(scores, *, spread=None, ax=None, chance=None, ylabel="score",
         err = None if spread is None else [spread[g][name] for g in groups]
         color = (colors or [f"C{j}" for j in range(len(groups))]) if flat else None
         heights = [scores[g][name] for g in groups]
-        ax.bar(x + (i - (len(series) - 1) / 2) * width, heights, width=width * 0.95,
-               yerr=err, capsize=3 if err else 0, label=name or None, color=color)
+        left = x + (i - (len(series) - 1) / 2) * width
+        bars = ax.bar(left, heights, width=width * 0.95, yerr=err,
+                      capsize=3 if err else 0, label=name or None, color=color)
+        if values:
+            ax.bar_label(bars, fmt="%.2f", fontsize="small", padding=2)
     long_names = sum(len(str(g)) for g in groups) > 30  # would overlap: slant them
     ax.set_xticks(x, groups, rotation=25 if long_names else 0,
                   ha="right" if long_names else "center")

@@ -72,6 +72,9 @@ def test_play(harmonic_note, sr):
     assert "figcaption" not in player._repr_html_()
     html = play(harmonic_note, sr, caption="A4 <harmonic>")._repr_html_()
     assert "<figcaption>A4 &lt;harmonic&gt;</figcaption>" in html and "<audio" in html
+    # the text a notebook shows without HTML: the caption, not "<... object>"
+    assert repr(play(harmonic_note, sr, caption="A4")) == "[audio: A4]"
+    assert repr(player) == "[audio]"
     wav = play(harmonic_note, sr, compress=False)
     assert len(player.data) < len(wav.data) / 3  # MP3 keeps notebooks small
     assert play(np.zeros(100, np.float32), sr, normalize=True).data

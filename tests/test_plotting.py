@@ -144,6 +144,14 @@ def test_plot_bars_one_bar_per_name_with_colours_and_a_log_axis():
     assert ax.get_yscale() == "log"
 
 
+def test_plot_bars_values_label_every_bar_even_a_zero_one():
+    scores = {"g": {"x": 0.0, "y": 0.5}, "h": {"x": 0.25, "y": 1.0}}
+    _, ax = plot_bars(scores, values=True)
+    assert sorted(t.get_text() for t in ax.texts) == ["0.00", "0.25", "0.50", "1.00"]
+    _, ax = plot_bars({"a": 0.5})
+    assert not ax.texts
+
+
 def test_plot_curves_shared_x_floor_and_markers():
     _, ax = plot_curves({"a": [1, 0, 1e-40], "b": [1.0, 0.5]}, x=[10, 20, 30],
                         logy=True, floor=1e-30, ylim=(1e-31, 10))
