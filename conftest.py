@@ -53,3 +53,28 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{title}:")
             for line in path.read_text().splitlines():
                 terminalreporter.write_line(f"  {line}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """An nbval cell that writes to stderr fails, showing what it wrote.
+
+    nbval's lax mode passes a cell whatever it prints; a warning or a library's
+    note on stderr is something a learner should not have to read. The browser
+    tests fail on a stderr box in JupyterLab; this does the same wherever nbval
+    runs a notebook, on Colab's stack too (tests/test_colab_env.py, where torch is
+    the CUDA build on a CPU).
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not report.passed:
+        return
+    outputs = getattr(item, "test_outputs", None) or []
+    stderr = "".join(
+        out.get("text", "")
+        for out in outputs
+        if out.get("output_type") == "stream" and out.get("name") == "stderr"
+    )
+    if stderr.strip():
+        report.outcome = "failed"
+        report.longrepr = f"{item.name} wrote to stderr:\n{stderr[-3000:]}"

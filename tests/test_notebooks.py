@@ -189,6 +189,26 @@ def test_headless_run_prints_only_its_own_lines(tmp_path):
     assert out.stderr.strip() == "", out.stderr
 
 
+def test_nbval_fails_a_cell_that_writes_to_stderr():
+    """The root conftest turns a cell's stderr into a failure under nbval (a learner
+    should not have to read warnings), in this environment and on Colab's stack."""
+    folder = ROOT / "build" / "stderr-check"
+    folder.mkdir(parents=True, exist_ok=True)
+    cells = ["print('fine')", "import sys; print('a note', file=sys.stderr)"]
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]),
+        folder / "noisy.ipynb",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval-lax",
+         "-p", "no:xdist", str(folder / "noisy.ipynb")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 1, out.stdout[-2000:]
+    assert "Cell 1 wrote to stderr:" in out.stdout and "a note" in out.stdout
+    assert "1 failed, 1 passed" in out.stdout
+
+
 def test_code_and_notebooks_are_ruff_clean():
     """STYLE.md: 88-character lines and ruff clean, notebooks included."""
     paths = ["helpers", "tests", "benchmarks", "scripts", "notebooks"]
