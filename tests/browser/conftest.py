@@ -51,7 +51,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{line}; screenshots in {SHOTS}")
         out = ROOT / "build"
         out.mkdir(exist_ok=True)
-        (out / "browser-times.txt").write_text(line + "\n")
+        # Under pytest-xdist each worker process sees only its own tests: one file
+        # per process (.ci/run prints them all).
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        name = f"browser-times{'-' + worker if worker else ''}.txt"
+        (out / name).write_text("\n".join([*SUMMARY, line]) + "\n")
 
 
 SHOTS = Path(os.environ.get("MIRDL_SCREENSHOTS", ROOT / "build" / "browser"))
