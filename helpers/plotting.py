@@ -161,7 +161,7 @@ def plot_history(history, *, ax=None, title=None):
         for i, (name, values) in enumerate(metrics.items()):
             x = np.arange(1, len(values) + 1)
             ax2.plot(x, values, "--", color=f"C{i + 2}", label=f"valid {name}")
-        ax2.set_ylabel("metric")
+        ax2.set_ylabel(", ".join(f"valid {name}" for name in metrics))
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
     best = getattr(history, "best_epoch", None)
@@ -169,7 +169,9 @@ def plot_history(history, *, ax=None, title=None):
         ax.axvline(best, color="0.5", linestyle=":", label="best epoch")
         handles.append(ax.lines[-1])
         labels.append("best epoch")
-    ax.legend(handles, labels, loc="best", fontsize="small")
+    # Beside the axes, not over them: the curves fill the whole box.
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.2 if metrics else 1.01, 1),
+              fontsize="small", borderaxespad=0)
     if title:
         ax.set_title(title)
     return fig, ax
