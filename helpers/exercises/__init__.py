@@ -58,7 +58,7 @@ def check(name: str, answer, *, observed=_NOT_GIVEN) -> bool:
     the wrong type gets a message saying what is expected, not a traceback.
     Introduced in ``01_background``.
 
-    For an experiment exercise (``kind="experiment"``, first in ``04_rnn``),
+    For an experiment exercise (``kind="experiment"``, first in ``01_background``),
     ``answer`` is the reader's prediction, one of the exercise's named
     outcomes, and ``observed`` what the reader's own changed run measured:
     ``exercises.check("forget_gate_default", "at chance", observed=0.27)``.

@@ -1,6 +1,6 @@
 """What an exercise is: a reference solution and a checker, under a name.
 
-Two kinds (introduced in ``01_background``; the first experiment is in ``04_rnn``):
+Two kinds (both introduced in ``01_background``):
 
 - ``"compute"``: the reader computes a number (frames, parameters, a
   frequency); a checker says whether it is right.
