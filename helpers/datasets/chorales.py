@@ -32,7 +32,7 @@ from ..chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
 from ..config import HOP_LENGTH, SR
 from ..errors import ParameterError
 from ..render import render_tracks
-from ..validate import integer, one_of, positive_int
+from ..validate import integers, one_of, positive_int
 from .cache import SPLITS, Dataset, item_rng, load_items
 from .corpus import corpus_files, load_score
 from .splits import group_split
@@ -283,14 +283,8 @@ def load_unheard_chorales(
         checksum of the ordinary rendering).
     """
     one_of(split, "split", SPLITS)
-    if isinstance(programs, (str, bytes)) or not hasattr(programs, "__iter__"):
-        raise ParameterError(
-            f"programs must be a list of GM programs in [0, 127], got {programs!r}"
-        )
-    programs = [integer(p, "programs", low=0, high=127, what="GM programs")
-                for p in programs]
-    if not programs:
-        raise ParameterError("programs must hold at least one GM program in [0, 127]")
+    programs = integers(programs, "programs", low=0, high=127,
+                        what="a General MIDI program")
     return load_items(UNHEARD, split=split, quick=quick, seed=seed,
                       soundfont=soundfont, programs=programs, pieces=split)
 
