@@ -54,8 +54,9 @@ CHORALE_PROGRAMS = (
 UNHEARD_PROGRAMS = (4, 11, 21, 24, 46, 65, 81, 105)
 _TAIL = 1.5  # seconds of release after the last note
 _PEAK = 0.7
-#: Chorales, quick and full (None: every usable one).
-_SIZES = {True: 24, False: None}
+#: Chorales, quick and full (None: every usable one), and tiny (the tests'
+#: quick size, :class:`~helpers.datasets.cache.Dataset`).
+_SIZES = {True: 24, False: None, "tiny": 5}
 
 #: Bumped whenever the items or their sound change (old caches are rebuilt).
 VERSION = 1
@@ -196,7 +197,7 @@ def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
 
 
 #: The ``chorales`` dataset, as :mod:`~helpers.datasets.cache` builds it.
-DATASET = Dataset("chorales", VERSION, plan, render)
+DATASET = Dataset("chorales", VERSION, plan, render, sizes=_SIZES)
 
 
 def load_chorales(
