@@ -30,7 +30,7 @@ import numpy as np
 
 from .config import SR
 from .errors import ParameterError
-from .validate import sample_rate
+from .validate import integer, sample_rate
 
 __all__ = [
     "GM_FAMILIES", "soundfont_path", "render_midi", "render_tracks", "midi_from_notes",
@@ -75,20 +75,15 @@ def _soundfont_bytes(path: str, mtime_ns: int, size: int) -> bytes:
     return Path(path).read_bytes()
 
 
-def _check_program(program) -> int:
-    integer = isinstance(program, (int, np.integer)) and not isinstance(program, bool)
-    if not integer or not 0 <= int(program) <= 127:
-        raise ParameterError(f"program must be an int in [0, 127], got {program!r}")
-    return int(program)
-
-
 def program_name(program: int) -> str:
     """The General MIDI name of a program, e.g. ``"Acoustic Grand Piano"``.
 
     Used by :mod:`helpers.datasets.notes` (each note's ``program_name``)."""
     import pretty_midi
 
-    return pretty_midi.program_to_instrument_name(_check_program(program))
+    return pretty_midi.program_to_instrument_name(
+        integer(program, "program", low=0, high=127, what="a General MIDI program")
+    )
 
 
 def midi_from_notes(tracks, *, end: float | None = None):
@@ -116,7 +111,9 @@ def midi_from_notes(tracks, *, end: float | None = None):
     pm = pretty_midi.PrettyMIDI(resolution=960, initial_tempo=120.0)
     last = 0.0
     for program, notes in tracks:
-        inst = pretty_midi.Instrument(program=_check_program(program))
+        program = integer(program, "program", low=0, high=127,
+                          what="a General MIDI program")
+        inst = pretty_midi.Instrument(program=program)
         for pitch, start, stop, velocity in notes:
             if not (0 <= int(pitch) <= 127 and 1 <= int(velocity) <= 127):
                 raise ParameterError("notes need pitch in [0, 127] and velocity in "

@@ -5,8 +5,9 @@ mistake always gives the same message: the argument's name, the value received
 and what was expected (:class:`~helpers.errors.ParameterError`). Used by every
 module of the package; no notebook imports it.
 
-- :func:`positive_int`, :func:`integer`, :func:`positive_number`,
-  :func:`number_in`, :func:`one_of`: numbers and choices;
+- :func:`positive_int`, :func:`integer`, :func:`integers`,
+  :func:`positive_number`, :func:`number_in`, :func:`one_of`: numbers and
+  choices;
 - :func:`sample_rate`: a sample rate in Hz (the one validator of ``sr``);
 - :func:`audio_signal`: a floating-point signal without NaN;
 - :func:`frame_args`: ``n_fft`` and ``hop_length`` for a signal of ``n`` samples.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from numbers import Integral, Real
 from pathlib import Path
@@ -26,8 +27,8 @@ import numpy as np
 from .errors import ParameterError
 
 __all__ = [
-    "positive_int", "integer", "positive_number", "number_in", "one_of", "sample_rate",
-    "audio_signal", "frame_args", "atomic_write",
+    "positive_int", "integer", "integers", "positive_number", "number_in", "one_of",
+    "sample_rate", "audio_signal", "frame_args", "atomic_write",
 ]  # fmt: skip
 
 
@@ -56,6 +57,13 @@ def positive_int(value, name: str, *, allow_none: bool = False) -> int | None:
     return int(value)
 
 
+def _bounds(low, high) -> str:
+    """``" in [low, high]"``, ``" >= low"``, ``" <= high"`` or ``""``, for messages."""
+    return (f" in [{low}, {high}]" if low is not None and high is not None
+            else f" >= {low}" if low is not None
+            else f" <= {high}" if high is not None else "")
+
+
 def integer(value, name: str, *, low: int | None = None, high: int | None = None,
             what: str = "an int") -> int:
     """``value`` as an ``int`` if it is an integer in ``[low, high]`` (either end
@@ -63,9 +71,7 @@ def integer(value, name: str, *, low: int | None = None, high: int | None = None
 
     ``what`` words the message (``"a MIDI program"``).
     """
-    bounds = (f" in [{low}, {high}]" if low is not None and high is not None
-              else f" >= {low}" if low is not None
-              else f" <= {high}" if high is not None else "")
+    bounds = _bounds(low, high)
     if not _is_int(value):
         raise ParameterError(
             f"{name} must be {what}{bounds}, got {value!r} of type "
@@ -74,6 +80,27 @@ def integer(value, name: str, *, low: int | None = None, high: int | None = None
     if (low is not None and value < low) or (high is not None and value > high):
         raise ParameterError(f"{name} must be {what}{bounds}, got {value!r}")
     return int(value)
+
+
+def integers(values, name: str, *, low: int | None = None, high: int | None = None,
+             what: str = "an int") -> list[int]:
+    """``values`` as a non-empty ``list`` of ``int``, each checked by :func:`integer`
+    (``programs=[4, 11]``); a single number, a str or a mapping is refused.
+
+    ``what`` words the message, for one element (``"a General MIDI program"``);
+    a bad element is named by its position (``programs[1] must be ...``).
+    """
+    expected = f"{name} must be a non-empty list, each {what}{_bounds(low, high)}"
+    if isinstance(values, (str, bytes, Mapping)):
+        raise ParameterError(f"{expected}, got {values!r}")
+    try:
+        items = list(values)
+    except TypeError:  # a number, or a 0-d array
+        raise ParameterError(f"{expected}, got {values!r}") from None
+    if not items:
+        raise ParameterError(f"{expected}, got an empty {type(values).__name__}")
+    return [integer(v, f"{name}[{k}]", low=low, high=high, what=what)
+            for k, v in enumerate(items)]
 
 
 def positive_number(value, name: str, *, unit: str = "") -> float:

@@ -27,6 +27,7 @@ from helpers.datasets import (
 from helpers.features import extract, log_mel, mel_spectrogram, shift_bins
 from helpers.metrics import accuracy
 from helpers.plotting import plot_confusion_matrix
+from helpers.render import midi_from_notes, program_name
 from helpers.sequences import lstm_gates, random_excerpts
 from helpers.training import Checkpoint, evaluate, fit
 from helpers.validate import sample_rate
@@ -116,6 +117,13 @@ BAD_INPUTS = {
     "a split as GTZAN's folder": (lambda tmp: load_gtzan("train"), "split"),
     "a MIDI program of 128": (
         lambda tmp: load_unheard_chorales("test", programs=[128]), "programs"),
+    "one program, not a list": (
+        lambda tmp: load_unheard_chorales("test", programs=4), "programs"),
+    "no programs": (lambda tmp: load_unheard_chorales("test", programs=[]), "programs"),
+    "programs as a string": (
+        lambda tmp: load_unheard_chorales("test", programs="4, 11"), "programs"),
+    "the name of program 128": (lambda tmp: program_name(128), "program"),
+    "a track of program 1.5": (lambda tmp: midi_from_notes([(1.5, [])]), "program"),
     "an unknown split": (lambda tmp: load_notes("training"), "split"),
     "an unknown dataset": (lambda tmp: build("gtzan"), "name"),
     "normalize as a bool": (

@@ -1,7 +1,8 @@
 """Tests of helpers.datasets: determinism, recovery, splits, labels, loaders.
 
-The builds here are tiny versions of the quick sets (the sizes are patched),
-in a temporary data folder, so that the whole file runs in about a minute.
+The builds here are tiny versions of the quick sets (every registered
+dataset's quick size set to its ``sizes["tiny"]``), in a temporary data folder,
+so that the whole file runs in about a minute.
 """
 
 import json
@@ -38,15 +39,35 @@ from helpers.datasets import (
     load_styles,
     make_probes,
 )
-from helpers.datasets import chorales as chorales_module
 from helpers.datasets import notes as notes_module
 from helpers.datasets import styles as styles_module
-from helpers.datasets.cache import dataset_dir, read_manifest, sha256_file, verify
+from helpers.datasets.cache import (
+    Dataset,
+    dataset_dir,
+    item_rng,
+    load_items,
+    read_manifest,
+    sha256_file,
+    verify,
+)
 from helpers.errors import DatasetError, ParameterError
 from helpers.render import soundfont_path
 
 REPO = Path(__file__).resolve().parents[1]
-TINY = "notes._SIZES[True] = 2; chorales._SIZES[True] = 4; styles._SIZES[True] = (2, 2)"
+#: What the ``tiny`` fixture does, for a build in another process.
+TINY = (
+    "from helpers.datasets import DATASETS\n"
+    "for d in DATASETS.values():\n"
+    "    if d.sizes: d.sizes[True] = d.sizes['tiny']\n"
+)
+
+
+def _shrink(setitem) -> None:
+    """Every registered dataset at its tiny quick size: ``sizes[True] =
+    sizes["tiny"]`` (a dataset without ``sizes`` follows its sources)."""
+    for dataset in DATASETS.values():
+        if dataset.sizes is not None:
+            setitem(dataset.sizes, True, dataset.sizes["tiny"])
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +87,7 @@ def _data_folder(path: Path, scores: Path) -> str:
 def tiny(monkeypatch, tmp_path, score_cache):
     """A temporary data folder and tiny quick sizes."""
     monkeypatch.setenv("MIRDL_DATA", _data_folder(tmp_path / "data", score_cache))
-    monkeypatch.setitem(notes_module._SIZES, True, 2)
-    monkeypatch.setitem(chorales_module._SIZES, True, 4)
-    monkeypatch.setitem(styles_module._SIZES, True, (2, 2))
+    _shrink(monkeypatch.setitem)
     return tmp_path / "data"
 
 
@@ -78,9 +97,7 @@ def built(tmp_path_factory, score_cache):
     mp = pytest.MonkeyPatch()
     root = tmp_path_factory.mktemp("built")
     mp.setenv("MIRDL_DATA", _data_folder(root, score_cache))
-    mp.setitem(notes_module._SIZES, True, 3)
-    mp.setitem(chorales_module._SIZES, True, 5)
-    mp.setitem(styles_module._SIZES, True, (3, 2))
+    _shrink(mp.setitem)
     manifests = build(quick=True, progress=False, workers=1)
     yield manifests
     mp.undo()
@@ -124,8 +141,8 @@ def test_rebuild_repairs_missing_and_corrupt_files(tiny):
 
 def test_killed_build_resumes_to_identical_checksums(tiny, monkeypatch, tmp_path):
     script = (
-        "from helpers.datasets import build, notes, chorales, styles; "
-        f"{TINY}; build('notes', quick=True, progress=False, workers=1)"
+        f"{TINY}from helpers.datasets import build\n"
+        "build('notes', quick=True, progress=False, workers=1)"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=REPO)
@@ -152,8 +169,8 @@ def test_two_processes_building_one_folder_take_turns(tiny):
     folder: the second waits for the first's build, then finds it done; one
     process renders, both get the same intact dataset."""
     script = (
-        "from helpers.datasets import build, notes, chorales, styles; "
-        f"{TINY}; m = build('notes', quick=True, progress=False, workers=1)['notes']; "
+        f"{TINY}from helpers.datasets import build\n"
+        "m = build('notes', quick=True, progress=False, workers=1)['notes']\n"
         "print(round(m['stats']['build_seconds'], 3))"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -216,16 +233,22 @@ def test_another_soundfont_renders_into_its_own_cache(tiny, tmp_path):
 # ---------------------------------------------------------------------- splits
 
 
-def test_no_piece_in_two_splits(built):
-    """Every registered dataset, derived ones included, keeps each group (a
-    piece, a tune, an instrument) and each source score on one side."""
-    assert set(built) == set(DATASETS)
-    for manifest in built.values():
+def _check_no_leakage(manifests: dict) -> None:
+    """Every registered dataset is built, and keeps each group (a piece, a tune,
+    an instrument) and each source score on one side."""
+    assert set(manifests) == set(DATASETS)
+    for manifest in manifests.values():
         items = manifest["items"]
         splits = [i["split"] for i in items]
         check_group_split([i["group"] for i in items], splits)
         if all("source" in i for i in items):
             check_group_split([i["source"] for i in items], splits)
+
+
+def test_no_piece_in_two_splits(built):
+    """Every registered dataset, derived ones included, keeps each group and
+    each source score on one side; and what each split must hold."""
+    _check_no_leakage(built)
     for name in ("chorales", "styles", "tags"):
         assert {i["split"] for i in built[name]["items"]} == {"train", "valid", "test"}
     notes = built["notes"]["items"]
@@ -405,7 +428,7 @@ def test_first_load_builds_and_missing_cache_can_refuse(tiny):
     items = load_notes("test", quick=True)  # builds on first use
     assert items and all(i["split"] == "test" for i in items)
     manifest = load_manifest("notes", quick=True, build_missing=False)
-    assert manifest["stats"]["items"] == 160
+    assert manifest["stats"]["items"] == 80 * DATASETS["notes"].sizes["tiny"]
 
 
 def test_loaders_reject_bad_arguments(tiny):
@@ -562,13 +585,71 @@ def test_every_dataset_is_registered_once_with_its_sources_first():
         assert f"| `{name}` |" in table
 
 
+def _plan_beeps(quick: bool, seed: int, *, leaky: bool = False):
+    """Beeps, two per tune, split by tune (``leaky``: split by beep, wrongly)."""
+    n = BEEPS.sizes[bool(quick)]
+    groups = [f"tune{k // 2}" for k in range(n)]
+    splits = group_split(groups, seed=seed)
+    if leaky:
+        splits = [("train", "test")[k % 2] for k in range(n)]
+    items = [{"id": f"beep{k:02d}", "group": g, "split": split, "seconds": 0.25,
+              "hz": float(220 * 2 ** item_rng(seed, "beeps", k).integers(12) / 12)}
+             for k, (g, split) in enumerate(zip(groups, splits, strict=True))]
+    return items, {"classes": sorted(set(groups))}
+
+
+def _render_beep(item: dict, seed: int, soundfont: str) -> np.ndarray:
+    return 0.3 * np.sin(2 * np.pi * item["hz"] * np.arange(SR // 4) / SR)
+
+
+#: A dataset's module, in a few lines: a plan, a render, its sizes.
+BEEPS = Dataset("beeps", 1, _plan_beeps, _render_beep,
+                sizes={True: 12, False: 24, "tiny": 6})
+
+
+def test_a_dataset_registered_in_one_line_is_built_checked_listed_and_loaded(
+        built, monkeypatch, capsys):
+    """Adding a dataset takes its module, one registry line and a row of the
+    table in docs/datasets.md (checked above): the tests' tiny size, the build,
+    the checksums, the leakage test, the command line and loading by name all
+    follow from the registry, with nothing re-exported or patched by hand."""
+    from helpers.datasets.__main__ import main
+
+    monkeypatch.setitem(DATASETS, "beeps", BEEPS)  # the registry line
+    _shrink(monkeypatch.setitem)  # what the fixtures do: beeps at its tiny size
+    manifests = build(quick=True, progress=False, workers=1)  # the others: checked
+    beeps = manifests["beeps"]
+    assert len(beeps["items"]) == 6 and beeps["info"]["classes"] == [
+        "tune0", "tune1", "tune2"]
+    assert verify(dataset_dir(BEEPS, quick=True), beeps) == []
+    _check_no_leakage(manifests)
+    assert main(["build", "--quick", "--only", "beeps", "--no-progress"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert ["beeps", "6", "0.00", "3"] in [row[:4] for row in rows]
+    test = load_items(DATASETS["beeps"], split="test", quick=True)
+    assert test and {i["split"] for i in test} == {"test"}
+    y, sr = load_audio(test[0]["audio_path"])
+    assert sr == SR and len(y) == SR // 4
+    assert load_manifest("beeps", quick=True)["items"] == beeps["items"]
+
+    # and the leakage test catches a dataset whose split is not by group
+    leaky = Dataset("leaky", 1, lambda quick, seed: _plan_beeps(quick, seed,
+                                                                leaky=True),
+                    _render_beep, sizes=BEEPS.sizes)
+    monkeypatch.setitem(DATASETS, "leaky", leaky)
+    manifests |= build("leaky", quick=True, progress=False, workers=1)
+    with pytest.raises(ParameterError, match="both split"):
+        _check_no_leakage(manifests)
+
+
 def test_cli_prints_a_table(tiny, capsys):
     from helpers.datasets.__main__ import main
 
     assert main(["build", "--quick", "--only", "notes", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "items" in out and "hours" in out and "size MB" in out
-    assert any(line.startswith("notes") and "160" in line for line in out.splitlines())
+    items = str(80 * DATASETS["notes"].sizes["tiny"])  # 80 programs
+    assert any(line.startswith("notes") and items in line for line in out.splitlines())
     assert main(["build", "--quick", "--only", "nope", "--no-progress"]) == 1
 
 

@@ -11,6 +11,7 @@ from helpers.validate import (
     audio_signal,
     frame_args,
     integer,
+    integers,
     number_in,
     one_of,
     positive_int,
@@ -83,6 +84,22 @@ def test_frame_args():
         frame_args(1000, 2048, 512)
     with pytest.raises(ParameterError, match="^hop_length must"):
         frame_args(4096, 2048, 0)
+
+
+def test_integers_is_a_non_empty_list_of_ints_in_range():
+    """``load_unheard_chorales`` checked its ``programs`` by hand."""
+    program = {"low": 0, "high": 127, "what": "a General MIDI program"}
+    assert integers((4, np.int64(11)), "programs", **program) == [4, 11]
+    assert integers(np.array([4, 11]), "programs", **program) == [4, 11]
+    expected = r"^programs must be a non-empty list, each a General MIDI program in "
+    for bad in (4, np.int64(4), np.array(4), "4, 11", {4: "piano"}, None, []):
+        with pytest.raises(ParameterError, match=expected):
+            integers(bad, "programs", **program)
+    with pytest.raises(ParameterError, match=r"^programs\[1\] must be a General "
+                                             r"MIDI program in \[0, 127\], got 128"):
+        integers([4, 128], "programs", **program)
+    with pytest.raises(ParameterError, match=r"^programs\[0\] must .* of type float"):
+        integers([1.0], "programs", **program)
 
 
 def test_numbers_and_choices():

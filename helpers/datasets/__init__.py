@@ -25,6 +25,10 @@ SoundFont, into a cache of its own.
   (:mod:`~helpers.datasets.feature_dataset`).
 """
 
+# The names imported from ``helpers.datasets``, written out so that a reader sees
+# where each comes from. A new dataset needs no line here: its loader is imported
+# from its module until a notebook wants it here (docs/datasets.md, "Adding a
+# dataset"); the registry reaches every dataset by name.
 from .chorales import (
     UNHEARD_PROGRAMS,
     load_chorales,

@@ -11,6 +11,7 @@ import sys
 import time
 
 from ..errors import DatasetError, ParameterError
+from .registry import DATASETS, build
 
 
 def main(argv=None) -> int:
@@ -23,14 +24,13 @@ def main(argv=None) -> int:
     b.add_argument("--quick", action="store_true", help="the small, quick size")
     b.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
     b.add_argument("--only", default=None,
-                   help="one dataset: notes, chorales, styles, tags, chorales_unheard")
+                   help=f"one dataset: {', '.join(DATASETS)}")
     b.add_argument("--soundfont", default=None, help="a .sf2 file (default TimGM6mb)")
     b.add_argument("--workers", type=int, default=None, help="rendering processes")
     b.add_argument("--no-progress", action="store_true", help="hide progress bars")
     args = parser.parse_args(argv)
 
     from ..env import data_dir
-    from .registry import DATASETS, build
 
     rows = [("dataset", "items", "hours", "classes", "size MB", "seconds")]
     t0 = time.perf_counter()

@@ -18,7 +18,11 @@ module defines a :class:`Dataset` (``DATASET = Dataset(...)``), and
   ``sha256`` are then the source item's);
 - ``sources``: the datasets it is derived from (their items, as
   :func:`load_items` returns them, reach ``plan`` by name: ``styles=[...]``),
-  and ``options``: its build options with their defaults (passed to ``plan``).
+  and ``options``: its build options with their defaults (passed to ``plan``);
+- ``sizes``: the dict ``plan`` reads its size from (``sizes[quick]``), with a
+  ``"tiny"`` entry: a quick size small enough for the tests, which build every
+  registered dataset with ``sizes[True] = sizes["tiny"]``; ``None`` for a
+  dataset whose size follows its sources'.
 
 :func:`build_dataset` renders what is missing, writes every file atomically,
 appends each file's checksum to a journal as it goes and writes the manifest
@@ -80,6 +84,7 @@ class Dataset:
     render: Callable | None
     sources: tuple[Dataset, ...] = ()
     options: dict = field(default_factory=dict)
+    sizes: dict | None = None
 
 
 def resolve_quick(quick) -> bool:

@@ -32,7 +32,7 @@ from ..chords import CHORD_CLASSES, PITCH_NAMES, chord_segments
 from ..config import HOP_LENGTH, SR
 from ..errors import ParameterError
 from ..render import render_tracks
-from ..validate import integer, one_of, positive_int
+from ..validate import integers, one_of, positive_int
 from .cache import SPLITS, Dataset, item_rng, load_items
 from .corpus import corpus_files, load_score
 from .splits import group_split
@@ -54,8 +54,9 @@ CHORALE_PROGRAMS = (
 UNHEARD_PROGRAMS = (4, 11, 21, 24, 46, 65, 81, 105)
 _TAIL = 1.5  # seconds of release after the last note
 _PEAK = 0.7
-#: Chorales, quick and full (None: every usable one).
-_SIZES = {True: 24, False: None}
+#: Chorales, quick and full (None: every usable one), and tiny (the tests'
+#: quick size, :class:`~helpers.datasets.cache.Dataset`).
+_SIZES = {True: 24, False: None, "tiny": 5}
 
 #: Bumped whenever the items or their sound change (old caches are rebuilt).
 VERSION = 1
@@ -196,7 +197,7 @@ def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
 
 
 #: The ``chorales`` dataset, as :mod:`~helpers.datasets.cache` builds it.
-DATASET = Dataset("chorales", VERSION, plan, render)
+DATASET = Dataset("chorales", VERSION, plan, render, sizes=_SIZES)
 
 
 def load_chorales(
@@ -283,14 +284,8 @@ def load_unheard_chorales(
         checksum of the ordinary rendering).
     """
     one_of(split, "split", SPLITS)
-    if isinstance(programs, (str, bytes)) or not hasattr(programs, "__iter__"):
-        raise ParameterError(
-            f"programs must be a list of GM programs in [0, 127], got {programs!r}"
-        )
-    programs = [integer(p, "programs", low=0, high=127, what="GM programs")
-                for p in programs]
-    if not programs:
-        raise ParameterError("programs must hold at least one GM program in [0, 127]")
+    programs = integers(programs, "programs", low=0, high=127,
+                        what="a General MIDI program")
     return load_items(UNHEARD, split=split, quick=quick, seed=seed,
                       soundfont=soundfont, programs=programs, pieces=split)
 

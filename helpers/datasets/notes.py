@@ -47,8 +47,9 @@ _PROGRAM_RANGES = {
     43: (28, 55), 42: (36, 69), 58: (28, 55), 70: (34, 67), 72: (72, 100),
 }  # fmt: skip
 _VELOCITIES = (50, 75, 100, 127)
-#: Notes per program, quick and full (one code path, two sizes).
-_SIZES = {True: 8, False: 40}
+#: Notes per program, quick and full (one code path, two sizes), and tiny (the
+#: tests' quick size, :class:`~helpers.datasets.cache.Dataset`).
+_SIZES = {True: 8, False: 40, "tiny": 3}
 _HOLD = 0.8  # seconds the key is held
 _LENGTH = 1.0  # seconds per item
 _GAIN = 3.0  # fixed (not per-note) gain, so velocity stays audible as level
@@ -102,7 +103,7 @@ def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
 
 
 #: The ``notes`` dataset, as :mod:`~helpers.datasets.cache` builds it.
-DATASET = Dataset("notes", VERSION, plan, render)
+DATASET = Dataset("notes", VERSION, plan, render, sizes=_SIZES)
 
 
 def load_notes(

@@ -4,7 +4,8 @@ The registry is the one list of datasets: ``build()`` builds them in this order
 (a derived dataset after its sources), ``python -m helpers.datasets build``
 prints a row for each, and the leakage test checks each one's split. Adding a
 dataset takes its own module (a :class:`~helpers.datasets.cache.Dataset` and a
-loader), one line here and a row of the table in ``docs/datasets.md``.
+loader), one line here and a row of the table in ``docs/datasets.md`` (whose
+"Adding a dataset" says what follows from this list, and what does not).
 """
 
 from __future__ import annotations

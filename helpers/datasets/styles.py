@@ -51,8 +51,9 @@ CLIP_SECONDS = 6.0
 #: ends included).
 _TEMPI = (66, 126)
 _PEAK = 0.7
-#: (pieces per class, clips per piece), quick and full.
-_SIZES = {True: (6, 5), False: (30, 8)}
+#: (pieces per class, clips per piece), quick and full, and tiny (the tests'
+#: quick size, :class:`~helpers.datasets.cache.Dataset`).
+_SIZES = {True: (6, 5), False: (30, 8), "tiny": (3, 2)}
 
 #: Bumped whenever the items or their sound change (old caches are rebuilt).
 VERSION = 1
@@ -138,7 +139,7 @@ def render(item: dict, seed: int, soundfont: str) -> np.ndarray:
 
 
 #: The ``styles`` dataset, as :mod:`~helpers.datasets.cache` builds it.
-DATASET = Dataset("styles", VERSION, plan, render)
+DATASET = Dataset("styles", VERSION, plan, render, sizes=_SIZES)
 
 
 def load_styles(
