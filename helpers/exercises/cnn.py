@@ -24,7 +24,11 @@ __all__ = [
     "constant_tagger_pr_auc",
     "constant_tagger_roc_auc",
     "receptive_field",
+    "short_wide_kernel",
+    "tempo_outcome",
     "tiny_cnn_parameters",
+    "transposed_copies",
+    "transposed_outcome",
 ]
 
 #: The stack of ``03_cnn`` section 3.1 with one more pooling and convolution:
@@ -157,6 +161,174 @@ def check_tiny_cnn_parameters(answer: int) -> tuple[bool, str]:
     )
 
 
+def _train(model, X, y, *, num_epochs: int, lr: float = 1e-2, seed: int = 0):
+    """Adam and cross-entropy, batches of 32, as ``train_quietly`` of ``03_cnn``."""
+    import torch
+    from torch import nn
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_epochs):
+        for batch in torch.randperm(len(y), generator=generator).split(32):
+            loss = nn.functional.cross_entropy(model(X[batch]), y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model
+
+
+def short_wide_kernel(width: int = 2, seed: int = 0) -> float:
+    """Section 3.4's wide kernel on the tempo task, ``width`` frames long.
+
+    Reference run of experiment exercise ``"short_wide_kernel"`` of ``03_cnn``,
+    shown by :func:`~helpers.exercises.solution`: one convolution of 8 kernels
+    of 1 band by ``width`` frames, ReLU, global max, dense, trained on the tempo
+    label of :func:`~helpers.datasets.make_shape_probes` (120 training and 60
+    test clips, 20 epochs; the notebook: 240 and 120, 30 epochs, in quick
+    mode), from two seeds.
+
+    Parameters
+    ----------
+    width : int
+        Frames the kernel spans (16 reproduces section 3.4).
+    seed : int
+        Seeds the clips and the networks (``seed`` and ``seed + 1``).
+
+    Returns
+    -------
+    float
+        The mean test accuracy on the tempo label over the two networks (chance
+        is 0.5).
+    """
+    import torch
+    from torch import nn
+
+    from ..datasets import make_shape_probes
+    from ..features import Standardizer
+    from ..torch_features import torch_log_mel
+
+    train = make_shape_probes(120, seed=2 * seed)
+    test = make_shape_probes(60, seed=2 * seed + 1)
+    X_train, X_test = (torch_log_mel(torch.from_numpy(p["audio"]))
+                       for p in (train, test))
+    standardize = Standardizer().fit(X_train)  # one mean and std, training clips
+    X_train, X_test = standardize(X_train)[:, None], standardize(X_test)[:, None]
+    accuracy = []
+    for net_seed in (seed, seed + 1):
+        torch.manual_seed(net_seed)
+        model = nn.Sequential(nn.Conv2d(1, 8, (1, width)), nn.ReLU(),
+                              nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(8, 2))
+        _train(model, X_train, torch.from_numpy(train["tempo"]), num_epochs=20,
+               seed=net_seed)
+        with torch.no_grad():
+            predicted = model(X_test).argmax(dim=1).numpy()
+        accuracy.append(float(np.mean(predicted == test["tempo"])))
+    return float(np.mean(accuracy))
+
+
+def tempo_outcome(accuracy: float) -> str:
+    """Which outcome a test accuracy on the tempo label shows.
+
+    Outcome function of experiment exercise ``"short_wide_kernel"``: 0.9 or
+    more is ``"as high"`` (the 1 x 16 kernel of section 3.4 scores 1 in both
+    modes), below 0.65 ``"at chance"`` (chance is 0.5; the tall kernel scores
+    about 0.5), in between ``"in between"``.
+
+    Parameters
+    ----------
+    accuracy : float
+        Test accuracy on the tempo label.
+
+    Returns
+    -------
+    str
+    """
+    if accuracy < 0.65:
+        return "at chance"
+    return "as high" if accuracy >= 0.9 else "in between"
+
+
+def _triad_profiles(chords, transpose: int = 0) -> np.ndarray:
+    """Log-CQT profiles of triads (root, quality, gains), as ``03_cnn`` renders them."""
+    from ..audio import harmonic_tone
+    from ..features import cqt, to_db
+
+    intervals = [(0, 4, 7), (0, 3, 7)]  # major, minor
+    audio = [0.15 * sum(g * harmonic_tone(root + transpose + s, decay=2.0)
+                        for g, s in zip(gains, intervals[quality], strict=True))
+             for root, quality, gains in chords]
+    return np.stack([to_db(cqt(a), power=False).mean(axis=1) for a in audio])
+
+
+def transposed_copies(shifts=(0, 1, 2), seed: int = 0) -> float:
+    """Section 3.3's position-reading model, trained with transposed copies.
+
+    Reference run of experiment exercise ``"transposed_copies"`` of
+    ``03_cnn``, shown by :func:`~helpers.exercises.solution`: the convolution
+    of 6 kernels of 8 bins with a dense layer over every position, trained on
+    major and minor triads on C3 and C4 together with copies of them moved up by
+    each of ``shifts`` semitones, tested on new C triads moved up one and two
+    semitones (30 training and 20 test triads, 80 epochs; the notebook: 80 and
+    40 in quick mode).
+
+    Parameters
+    ----------
+    shifts : tuple of int
+        The transpositions of the training triads (``(0,)``: section 3.3).
+    seed : int
+        Seeds the triads and the network.
+
+    Returns
+    -------
+    float
+        The test accuracy of the worse of the two transpositions (chance 0.5).
+    """
+    import torch
+    from torch import nn
+
+    rng = np.random.default_rng(seed)
+    chords = [(int(rng.choice([48, 60])), i % 2, rng.uniform(0.3, 1.0, size=3))
+              for i in range(50)]
+    train, test = chords[:30], chords[30:]
+    y_train, y_test = (torch.tensor([q for _, q, _ in c]) for c in (train, test))
+    X_train = np.concatenate([_triad_profiles(train, k) for k in shifts])
+    mean, std = X_train.mean(), X_train.std()  # one mean, one std: keeps shifts
+
+    def as_input(P):
+        return torch.as_tensor((P - mean) / std, dtype=torch.float32)[:, None]
+
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Conv1d(1, 6, 8), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(6 * 77, 2))
+    _train(model, as_input(X_train), y_train.repeat(len(shifts)), num_epochs=80,
+           seed=seed)
+    with torch.no_grad():
+        return min(float((model(as_input(_triad_profiles(test, k))).argmax(dim=1)
+                          == y_test).float().mean()) for k in (1, 2))
+
+
+def transposed_outcome(accuracy: float) -> str:
+    """Which outcome the worse accuracy on transposed triads shows.
+
+    Outcome function of experiment exercise ``"transposed_copies"``: 0.9 or
+    more is ``"as high as global max"`` (which scores 0.95 to 1 in section 3.3),
+    below 0.65 ``"at chance"`` (as without the copies), in between
+    ``"in between"``.
+
+    Parameters
+    ----------
+    accuracy : float
+        The worse of the test accuracies on triads moved up 1 and 2 semitones.
+
+    Returns
+    -------
+    str
+    """
+    if accuracy < 0.65:
+        return "at chance"
+    return "as high as global max" if accuracy >= 0.9 else "in between"
+
+
 def _labels_and_constant(prevalence: float, n: int = 1000):
     y = np.zeros(n, dtype=int)
     y[: int(round(prevalence * n))] = 1
@@ -272,4 +444,37 @@ EXERCISES = (
              check_constant_tagger_roc_auc, Real, "a number between 0 and 1"),
     Exercise("constant_tagger_pr_auc", constant_tagger_pr_auc,
              check_constant_tagger_pr_auc, Real, "a number between 0 and 1"),
+    Exercise(
+        "transposed_copies",
+        solution=transposed_copies,
+        kind="experiment",
+        outcomes=("as high as global max", "in between", "at chance"),
+        outcome_of=transposed_outcome,
+        expected="as high as global max",
+        expects=Real,
+        answer="the worse accuracy on chords moved up 1 and 2 semitones (a number: "
+               "moved_accuracy)",
+        edit="set shifts = (0, 1, 2) in the exercise's cell and run it",
+        why=("the dense layer has now seen the chord patterns at every position it is "
+             "tested on; the copies teach what global pooling builds in, but only for "
+             "the shifts you copied."),
+        hint=("the dense layer learns where the patterns lie in training: where do "
+              "they lie in the transposed copies?"),
+    ),
+    Exercise(
+        "short_wide_kernel",
+        solution=short_wide_kernel,
+        kind="experiment",
+        outcomes=("as high", "in between", "at chance"),
+        outcome_of=tempo_outcome,
+        expected="at chance",
+        expects=Real,
+        answer="the tempo test accuracy (a number: tempo_accuracy)",
+        edit="set wide = (1, 2) in the exercise's cell and run it",
+        why=("two frames and the 93 ms STFT window span about 116 ms, less than the "
+             "150 ms between two fast notes: no kernel position holds two onsets, and "
+             "the global max cannot count them."),
+        hint=("how much time does one kernel position see (frames 23 ms apart, "
+              "plus the STFT window), and how far apart are two fast notes?"),
+    ),
 )
