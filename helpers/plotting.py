@@ -170,8 +170,9 @@ def plot_history(history, *, ax=None, title=None):
         handles.append(ax.lines[-1])
         labels.append("best epoch")
     # Beside the axes, not over them: the curves fill the whole box.
-    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.2 if metrics else 1.01, 1),
-              fontsize="small", borderaxespad=0)
+    ax.legend(handles, labels, loc="upper left",
+              bbox_to_anchor=(1.2 if metrics else 1.01, 1), fontsize="small",
+              borderaxespad=0)
     if title:
         ax.set_title(title)
     return fig, ax

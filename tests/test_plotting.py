@@ -81,9 +81,9 @@ def test_plot_history_draws_losses_metrics_and_best_epoch():
     fig, ax = P.plot_history(History())
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["train loss", "valid loss", "valid accuracy", "best epoch"]
-    assert fig.axes[1].get_ylabel() == "valid accuracy"     # the metric's name, not "metric"
+    assert fig.axes[1].get_ylabel() == "valid accuracy"  # the metric's name
     legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
-    assert legend_box.x0 >= ax.get_window_extent().x1       # beside the curves, not over them
+    assert legend_box.x0 >= ax.get_window_extent().x1  # beside the curves
 
     class Empty:
         train_loss, valid_loss = [], []
