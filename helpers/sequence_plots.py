@@ -23,6 +23,7 @@ def plot_chord_frames(rows, names, *, seconds: float | None = None, ax=None,
 
     Introduced in ``04_rnn``. The first row is drawn thick and pale, the others
     as small dots on top, so a prediction that follows the reference hides it.
+    The legend sits beside the axes, where it hides no frame.
 
     Parameters
     ----------
@@ -40,16 +41,18 @@ def plot_chord_frames(rows, names, *, seconds: float | None = None, ax=None,
     -------
     fig, ax
     """
-    fig, ax = new_axes(ax, figsize=(12, 3.5))
+    fig, ax = new_axes(ax, figsize=(12, 5))
     for k, (label, ids) in enumerate(rows.items()):
         ids = np.asarray(ids)
         t = np.arange(len(ids)) * hop_length / sr
         keep = t <= (seconds if seconds is not None else np.inf)
         ax.scatter(t[keep], ids[keep], s=4 if k else 18, label=label, color=f"C{k}",
                    alpha=0.8 if k else 0.35)
-    ax.set_yticks(range(len(names)), names, fontsize=6)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
     ax.set(xlabel="time (s)", ylabel="chord")
-    ax.legend(loc="upper right", ncol=len(rows), fontsize="small")
+    # beside the axes, not over the data; large markers, the dots are tiny
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small",
+              markerscale=2)
     if title:
         ax.set_title(title)
     return fig, ax

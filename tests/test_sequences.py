@@ -87,6 +87,12 @@ def test_sequence_plots_return_figure_and_axes():
     assert len(ax.lines) == 2
 
 
+def test_chord_frames_legend_sits_beside_the_frames():
+    fig, ax = plot_chord_frames({"ref": [0, 0, 1], "est": [0, 1, 1]}, ["C", "C#"])
+    legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend_box.x0 >= ax.get_window_extent().x1
+
+
 def test_onset_scores_of_no_detection_are_zero_without_a_warning():
     import warnings
 
