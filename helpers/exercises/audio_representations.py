@@ -275,7 +275,7 @@ def equal_loudness(loudness_db: float = 0.0) -> float:
     ``02_audio_representations``, shown by :func:`~helpers.exercises.solution`:
     ``linear_against_db`` of section 2.4 with one change, ``loudness_db=0``,
     on less data so that it runs in a second or two (one draw of 120 training
-    and 120 test notes; the notebook: 3 draws in quick mode, 10 of 400 in full).
+    and 120 test notes; the notebook: 5 draws in quick mode, 10 of 400 in full).
 
     Parameters
     ----------
