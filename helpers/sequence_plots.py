@@ -21,7 +21,7 @@ def plot_chord_frames(rows, names, *, seconds: float | None = None, ax=None,
                       title=None, sr: int = SR, hop_length: int = HOP_LENGTH):
     """Chord class per frame against time, one colour per row (reference first).
 
-    Introduced in ``04_rnn``. The first row is drawn thick and pale, the others
+    Introduced in ``04_rnn``. The first row is drawn as large pale dots, the others
     as small dots on top, so a prediction that follows the reference hides it.
     The legend sits beside the axes, where it hides no frame.
 
